@@ -1,0 +1,38 @@
+import zoneinfo
+
+from django.utils import timezone
+
+from .models import time_zone_names
+
+TZ_COOKIE = "tz"
+
+
+def _valid_zone(name):
+    if name and name in time_zone_names():
+        return zoneinfo.ZoneInfo(name)
+    return None
+
+
+class TimezoneMiddleware:
+    """Show times in the viewer's own time zone.
+
+    Signed-in users have one on their profile. Anonymous visitors' browsers report theirs in a cookie
+    (set by static/js/portal.js); without it, the Secretariat's time zone (settings.TIME_ZONE) is used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = None
+        if user is not None and user.is_authenticated:
+            zone = _valid_zone(user.time_zone)
+        if zone is None:
+            zone = _valid_zone(request.COOKIES.get(TZ_COOKIE))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        request.viewer_time_zone = timezone.get_current_timezone_name()
+        return self.get_response(request)

@@ -1,0 +1,149 @@
+import functools
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk; once per process is enough.
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+class Economy(models.Model):
+    """One of the APO's member economies, named as the APO names it."""
+
+    code = models.CharField("ISO code", max_length=2, unique=True, help_text="ISO 3166-1 alpha-2")
+    name = models.CharField(max_length=100, unique=True)
+    time_zone = models.CharField(max_length=64, help_text="The time zone most of its officers work in.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "economies"
+
+    def __str__(self):
+        return self.name
+
+
+class NPO(models.Model):
+    """The National Productivity Organization that represents an economy in the APO."""
+
+    economy = models.OneToOneField(Economy, on_delete=models.PROTECT, related_name="npo")
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["economy__name"]
+        verbose_name = "NPO"
+        verbose_name_plural = "NPOs"
+
+    def __str__(self):
+        return f"{self.name} ({self.economy.name})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.SECRETARIAT)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        # E-mail addresses are compared without case: officers type them every way.
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", "Secretariat staff"
+        NPO_OFFICER = "npo_officer", "NPO officer"
+        PARTICIPANT = "participant", "Participant"
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    npo = models.ForeignKey(
+        NPO,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name="NPO",
+        help_text="Required for NPO officers, empty for everyone else.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.TIME_ZONE,
+        choices=time_zone_choices,
+        help_text="Dates and deadlines are shown to you in this time zone.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("Django admin access", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # An NPO officer belongs to exactly one NPO; nobody else belongs to one.
+            models.CheckConstraint(
+                condition=(models.Q(role="npo_officer", npo__isnull=False) | (~models.Q(role="npo_officer") & models.Q(npo__isnull=True))),
+                name="accounts_user_npo_iff_officer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_secretariat(self):
+        return self.is_active and self.role == self.Role.SECRETARIAT
+
+    @property
+    def is_npo_officer(self):
+        return self.is_active and self.role == self.Role.NPO_OFFICER and self.npo_id is not None
+
+    @property
+    def is_participant(self):
+        return self.is_active and self.role == self.Role.PARTICIPANT
+
+    @property
+    def economy_id(self):
+        """The economy an NPO officer acts for; None for everyone else."""
+        return self.npo.economy_id if self.is_npo_officer else None

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from projects import views as project_views
+
+urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("projects/", include("projects.urls")),
+    path("manage/projects/", include("projects.urls_manage")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,217 @@
+import datetime
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from accounts.models import time_zone_choices, time_zone_names
+
+# APO project codes: year, program area, serial, funding, project kind, batch, e.g. 22-CP-41-GE-DLN-A
+# or 23-IS-23-GE-TES-A.
+PROJECT_CODE_PATTERN = r"^\d{2}-[A-Z]{2,3}-\d{1,3}-[A-Z]{2}-[A-Z]{3}-[A-Z]$"
+project_code_validator = RegexValidator(
+    PROJECT_CODE_PATTERN,
+    "Use the APO project code format, for example 22-CP-41-GE-DLN-A (capital letters and digits).",
+)
+
+
+def notification_upload_to(instance, filename):
+    # Never trust the uploaded name: it may carry a path or script. Keep only the extension.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"projects/notifications/{uuid.uuid4().hex}.{suffix}"
+
+
+def end_of_day(date: datetime.date, time_zone: str) -> datetime.datetime:
+    """The instant a closing date ends: the last microsecond of that day in `time_zone`."""
+    return datetime.datetime.combine(date, datetime.time.max, tzinfo=zoneinfo.ZoneInfo(time_zone))
+
+
+class Project(models.Model):
+    class Type(models.TextChoices):
+        WORKSHOP = "workshop", "Workshop"
+        TRAINING_COURSE = "training_course", "Training course"
+        CONFERENCE = "conference", "Conference"
+        STUDY_MISSION = "study_mission", "Study mission"
+        E_LEARNING = "e_learning", "e-Learning course"
+        TES = "tes", "Technical Expert Services (TES)"
+
+    class Modality(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", "Face-to-face"
+        DIGITAL = "digital", "Digital"
+        HYBRID = "hybrid", "Hybrid"
+
+    class Scope(models.TextChoices):
+        MULTICOUNTRY = "multicountry", "Multicountry"
+        INDIVIDUAL_COUNTRY = "individual_country", "Individual-country"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    code = models.CharField(
+        "project code", max_length=32, unique=True, validators=[project_code_validator],
+        help_text="For example 22-CP-41-GE-DLN-A.",
+    )
+    title = models.CharField(max_length=255)
+    project_type = models.CharField("type", max_length=20, choices=Type.choices)
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.MULTICOUNTRY)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    time_zone = models.CharField(
+        max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE,
+        help_text="Where the sessions are held; the program and the closing date are in this time zone.",
+    )
+    venue = models.CharField(max_length=255, blank=True, help_text="Leave empty for a project held online.")
+    hosting_economy = models.ForeignKey(
+        "accounts.Economy", on_delete=models.PROTECT, related_name="hosted_projects"
+    )
+    implementing_organizations = models.TextField(blank=True)
+    participating_economies = models.ManyToManyField(
+        "accounts.Economy", related_name="participating_projects", blank=True
+    )
+    overseas_participants = models.PositiveIntegerField("overseas participants", default=0)
+    local_participants = models.PositiveIntegerField("local participants", default=0)
+    per_economy_limit = models.PositiveSmallIntegerField(
+        "participants per economy", null=True, blank=True,
+        help_text='An optional limit such as "two from each country". Empty: no limit.',
+    )
+    qualifications = models.TextField("qualifications of participants", blank=True)
+    objectives = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    nomination_closes_at = models.DateTimeField(
+        "closing date for nominations",
+        help_text="An instant: the end of the closing day in the project's time zone.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    notification_document = models.FileField(
+        "signed notification", upload_to=notification_upload_to, blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="projects_project_end_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-start_date"]),
+            models.Index(fields=["status", "nomination_closes_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def closing_date(self) -> datetime.date:
+        """The closing date as the notification prints it: the day, in the project's time zone."""
+        return timezone.localtime(self.nomination_closes_at, self.zone).date()
+
+    @property
+    def is_online(self) -> bool:
+        return not self.venue
+
+    @property
+    def venue_display(self) -> str:
+        return self.venue or "Online"
+
+    @property
+    def total_participants(self) -> int:
+        return self.overseas_participants + self.local_participants
+
+    @property
+    def duration_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.nomination_closes_at and self.start_date and self.time_zone in time_zone_names():
+            if self.closing_date >= self.start_date:
+                errors.setdefault(
+                    "nomination_closes_at",
+                    f"Nominations must close before the project starts on {self.start_date:%-d %B %Y}.",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+# Statuses anyone may see in the public catalogue.
+PUBLIC_STATUSES = (Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED)
+
+
+class Session(models.Model):
+    """One session of a project's program, with aware start and end instants."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=255)
+    topics = models.TextField(blank=True, help_text="One topic per line.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    resource_persons = models.TextField(
+        blank=True, help_text="One per line: name, then organization and country, e.g. 'Dr. Jane Doe, OECD, France'."
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="projects_session_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [line.strip(" -•*+«") for line in self.topics.splitlines() if line.strip()]
+
+    @property
+    def resource_person_list(self) -> list[str]:
+        return [line.strip() for line in self.resource_persons.splitlines() if line.strip()]
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def clean(self):
+        # Non-field errors: forms enter these instants as a day and two times, not as these fields.
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError("A session must end after it starts.")
+        project = self.project if self.project_id else None
+        if project and self.starts_at and self.ends_at:
+            first = timezone.localtime(self.starts_at, project.zone).date()
+            last = timezone.localtime(self.ends_at, project.zone).date()
+            if first < project.start_date or last > project.end_date:
+                raise ValidationError(
+                    f"Sessions must fall within the project's dates, {project.start_date:%-d %B} to "
+                    f"{project.end_date:%-d %B %Y} ({project.time_zone})."
+                )
+
+
+def nominations_open_q(prefix: str = "") -> models.Q:
+    """Published and not yet closed, by the database clock (PRODUCT.md rule 2)."""
+    return models.Q(**{f"{prefix}status": Project.Status.PUBLISHED, f"{prefix}nomination_closes_at__gt": Now()})

@@ -1,0 +1,117 @@
+"""Reads of projects that depend on who is asking. Views reach projects only through these."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Now
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Economy
+
+from .models import PUBLIC_STATUSES, Project, nominations_open_q
+
+
+def projects_public() -> QuerySet[Project]:
+    return Project.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Secretariat staff see every project; everyone else sees published ones (drafts are 404)."""
+    if user.is_authenticated and user.is_secretariat:
+        return Project.objects.all()
+    return projects_public()
+
+
+def project_get_for_viewer(*, user, code: str) -> Project:
+    return get_object_or_404(projects_visible_to(user).select_related("hosting_economy"), code=code)
+
+
+def project_get_for_secretariat(*, code: str) -> Project:
+    return get_object_or_404(Project.objects.select_related("hosting_economy"), code=code)
+
+
+def project_list(*, base: QuerySet[Project], q="", year=None, project_type="", modality="", economy=None, status="") -> QuerySet[Project]:
+    """Filter a project queryset as the catalogue and the Secretariat's list do."""
+    projects = base.select_related("hosting_economy")
+    if q:
+        projects = projects.filter(Q(title__icontains=q) | Q(code__icontains=q))
+    if year:
+        projects = projects.filter(start_date__year=year)
+    if project_type:
+        projects = projects.filter(project_type=project_type)
+    if modality:
+        projects = projects.filter(modality=modality)
+    if economy:
+        projects = projects.filter(participating_economies=economy)
+    if status:
+        projects = projects.filter(status=status)
+    return projects.order_by("-start_date", "code")
+
+
+def catalogue_years() -> list[int]:
+    return [d.year for d in Project.objects.filter(status__in=PUBLIC_STATUSES).dates("start_date", "year", order="DESC")]
+
+
+def project_years() -> list[int]:
+    return [d.year for d in Project.objects.dates("start_date", "year", order="DESC")]
+
+
+def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
+    """Published projects the economy participates in whose nominations are still open (database clock)."""
+    return (
+        Project.objects.filter(nominations_open_q(), participating_economies=economy)
+        .select_related("hosting_economy")
+        .order_by("nomination_closes_at", "code")
+    )
+
+
+def projects_of_participant(user) -> QuerySet[Project]:
+    """The projects a participant was selected for."""
+    from nominations.models import Nomination
+
+    return (
+        Project.objects.filter(nominations__participant=user, nominations__status=Nomination.Status.SELECTED)
+        .exclude(status=Project.Status.DRAFT)
+        .select_related("hosting_economy")
+        .distinct()
+        .order_by("-start_date")
+    )
+
+
+def projects_needing_attention(*, limit: int = 10) -> dict[str, list[Project]]:
+    """What a program officer should look at today, each list oldest problem first."""
+    base = Project.objects.select_related("hosting_economy")
+    soon = Now() + datetime.timedelta(days=14)
+    return {
+        "drafts": list(base.filter(status=Project.Status.DRAFT).order_by("start_date")[:limit]),
+        "closing_soon": list(
+            base.filter(nominations_open_q(), nomination_closes_at__lte=soon).order_by("nomination_closes_at")[:limit]
+        ),
+        "awaiting_selection": list(
+            base.filter(status=Project.Status.PUBLISHED, nomination_closes_at__lte=Now()).order_by("start_date")[:limit]
+        ),
+        "without_program": list(
+            base.filter(status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED])
+            .annotate(session_count=Count("sessions"))
+            .filter(session_count=0)
+            .order_by("start_date")[:limit]
+        ),
+    }
+
+
+def project_sessions_by_day(project: Project) -> list[tuple[datetime.date, list]]:
+    """The program grouped by day in the project's time zone, as the notification prints it."""
+    from django.utils import timezone
+
+    days: dict[datetime.date, list] = {}
+    for session in project.sessions.all():
+        day = timezone.localtime(session.starts_at, project.zone).date()
+        days.setdefault(day, []).append(session)
+    return list(days.items())
+
+
+def project_participation(project: Project) -> dict:
+    """The participating economies, and whether they are all the member economies (the notification
+    then says "All member countries")."""
+    economies = list(project.participating_economies.all())
+    return {"participating_economies": economies, "all_economies": len(economies) == Economy.objects.count()}

@@ -1,0 +1,33 @@
+import datetime
+import zoneinfo
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+
+register = template.Library()
+
+
+@register.filter
+def in_zone(value: datetime.datetime, zone) -> datetime.datetime:
+    """The instant as a wall-clock time in `zone` (a name or a ZoneInfo)."""
+    if value is None:
+        return value
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    return timezone.localtime(value, zone)
+
+
+@register.filter
+def time_left(value: datetime.datetime) -> str:
+    """'3 days, 4 hours left' before an instant; 'closed' after it."""
+    if value is None:
+        return ""
+    if value <= timezone.now():
+        return "closed"
+    return f"{timeuntil(value, depth=2)} left"
+
+
+@register.filter
+def closes_within(value: datetime.datetime, days: int) -> bool:
+    return value is not None and timezone.now() < value <= timezone.now() + datetime.timedelta(days=int(days))

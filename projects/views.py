@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from accounts.decorators import secretariat_required
+
+from . import selectors, services
+from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFormSet, TransitionForm
+from .models import Project
+
+PAGE_SIZE = 20
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("projects:catalogue")
+    if user.is_secretariat:
+        return render(request, "home/secretariat.html", {"attention": selectors.projects_needing_attention()})
+    if user.is_npo_officer:
+        economy = user.npo.economy
+        projects = selectors.projects_open_to_economy(economy)
+        return render(request, "home/npo_officer.html", {"economy": economy, "projects": projects})
+    return render(request, "home/participant.html", {"projects": selectors.projects_of_participant(user)})
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None, years=selectors.catalogue_years())
+    projects = selectors.project_list(base=selectors.projects_public(), **form.filters())
+    return render(request, "projects/catalogue.html", {"form": form, "page": _paginate(request, projects)})
+
+
+def project_detail(request, code):
+    project = selectors.project_get_for_viewer(user=request.user, code=code)
+    context = {
+        "project": project,
+        "program": selectors.project_sessions_by_day(project),
+        **selectors.project_participation(project),
+    }
+    if request.user.is_authenticated and request.user.is_secretariat:
+        context["transitions"] = sorted(services.PROJECT_TRANSITIONS[project.status])
+    return render(request, "projects/detail.html", context)
+
+
+def notification_download(request, code):
+    project = selectors.project_get_for_viewer(user=request.user, code=code)
+    if not project.notification_document:
+        raise Http404("This project has no signed notification.")
+    return FileResponse(
+        project.notification_document.open("rb"), as_attachment=True, filename=f"{project.code}-notification.pdf",
+        content_type="application/pdf",
+    )
+
+
+@secretariat_required
+def manage_list(request):
+    form = ManageFilterForm(request.GET or None, years=selectors.project_years())
+    projects = selectors.project_list(base=Project.objects.all(), **form.filters())
+    return render(request, "projects/manage_list.html", {"form": form, "page": _paginate(request, projects)})
+
+
+@secretariat_required
+def project_create(request):
+    form = ProjectForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(
+            actor=request.user, data=form.project_data(),
+            participating_economies=form.cleaned_data["participating_economies"],
+        )
+        messages.success(request, f"Project {project.code} was created as a draft. Add its program next.")
+        return redirect("manage:program", code=project.code)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+@secretariat_required
+def project_edit(request, code):
+    project = selectors.project_get_for_secretariat(code=code)
+    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_update(
+            project=project, actor=request.user, data=form.project_data(),
+            participating_economies=form.cleaned_data["participating_economies"],
+        )
+        messages.success(request, "The project was saved.")
+        return redirect("projects:detail", code=project.code)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@secretariat_required
+def program_edit(request, code):
+    project = selectors.project_get_for_secretariat(code=code)
+    formset = SessionFormSet(request.POST or None, instance=project, prefix="sessions")
+    if request.method == "POST" and formset.is_valid():
+        services.program_save(project=project, actor=request.user, formset=formset)
+        messages.success(request, "The program was saved.")
+        if "add_another" in request.POST:
+            return redirect("manage:program", code=project.code)
+        return redirect("projects:detail", code=project.code)
+    return render(request, "projects/program_form.html", {"formset": formset, "project": project})
+
+
+TRANSITION_VERBS = {
+    Project.Status.PUBLISHED: ("Publish", "NPOs of the participating economies can then nominate candidates."),
+    Project.Status.CLOSED: ("Close nominations", "No NPO can nominate or edit a nomination afterwards."),
+    Project.Status.COMPLETED: ("Mark as completed", "The project has been held."),
+    Project.Status.CANCELLED: ("Cancel the project", "Give the reason: NPOs and nominees will read it."),
+}
+
+
+@secretariat_required
+def project_transition(request, code, to):
+    project = selectors.project_get_for_secretariat(code=code)
+    if to not in TRANSITION_VERBS:
+        raise Http404("No such action.")
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_transition(project=project, actor=request.user, to=to, note=form.cleaned_data["note"])
+        except services.ProjectTransitionError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{project.code} is now {Project.Status(to).label.lower()}.")
+            return redirect("projects:detail", code=project.code)
+    verb, explanation = TRANSITION_VERBS[to]
+    return render(request, "projects/transition_confirm.html", {
+        "project": project, "form": form, "to": to, "verb": verb, "explanation": explanation,
+        "note_required": to == Project.Status.CANCELLED,
+    })

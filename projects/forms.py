@@ -2,6 +2,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
 
 from accounts.models import Economy
@@ -95,8 +96,9 @@ class ProjectForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         closing_day = cleaned.get("nomination_closes_at")
-        zone = cleaned.get("time_zone")
-        if isinstance(closing_day, datetime.date) and not isinstance(closing_day, datetime.datetime) and zone:
+        if isinstance(closing_day, datetime.date) and not isinstance(closing_day, datetime.datetime):
+            # An invalid time zone is reported on its own field; meanwhile read the day in Tokyo's.
+            zone = cleaned.get("time_zone") or settings.TIME_ZONE
             cleaned["nomination_closes_at"] = end_of_day(closing_day, zone)
         host = cleaned.get("hosting_economy")
         if cleaned.get("all_economies"):

@@ -103,7 +103,8 @@ class Project(models.Model):
         ordering = ["-start_date", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")), name="projects_project_end_after_start"
+                condition=models.Q(end_date__gte=models.F("start_date")), name="projects_project_end_after_start",
+                violation_error_message="The end date must be on or after the start date.",
             ),
         ]
         indexes = [
@@ -177,7 +178,8 @@ class Session(models.Model):
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="projects_session_ends_after_start"
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="projects_session_ends_after_start",
+                violation_error_message="A session must end after it starts.",
             ),
         ]
         indexes = [models.Index(fields=["project", "starts_at"])]
@@ -199,13 +201,12 @@ class Session(models.Model):
 
     def clean(self):
         # Non-field errors: forms enter these instants as a day and two times, not as these fields.
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError("A session must end after it starts.")
+        # (An end before the start is the check constraint's to report.)
         project = self.project if self.project_id else None
         if project and self.starts_at and self.ends_at:
             first = timezone.localtime(self.starts_at, project.zone).date()
             last = timezone.localtime(self.ends_at, project.zone).date()
-            if first < project.start_date or last > project.end_date:
+            if self.ends_at > self.starts_at and (first < project.start_date or last > project.end_date):
                 raise ValidationError(
                     f"Sessions must fall within the project's dates, {project.start_date:%-d %B} to "
                     f"{project.end_date:%-d %B %Y} ({project.time_zone})."

@@ -44,7 +44,7 @@ def _apply(project: Project, data: dict) -> dict:
                 continue
             if new is False:  # "clear" ticked
                 new = ""
-        old = getattr(project, field)
+        old = getattr(project, field, None)  # None for a relation a new project does not have yet
         if _as_audit_value(old) != _as_audit_value(new):
             setattr(project, field, new)
             changes[field] = [_as_audit_value(old), _as_audit_value(getattr(project, field))]

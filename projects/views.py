@@ -12,6 +12,12 @@ from .models import Project
 PAGE_SIZE = 20
 
 
+def _posted(request):
+    """The POST data to bind a form to, or None on GET. (`request.POST or None` would leave a form with
+    no fields filled in unbound, and a confirmation that posts nothing would silently do nothing.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def _paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -66,7 +72,7 @@ def manage_list(request):
 
 @secretariat_required
 def project_create(request):
-    form = ProjectForm(request.POST or None, request.FILES or None)
+    form = ProjectForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             actor=request.user, data=form.project_data(),
@@ -80,7 +86,7 @@ def project_create(request):
 @secretariat_required
 def project_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
-    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    form = ProjectForm(_posted(request), request.FILES or None, instance=project)
     if request.method == "POST" and form.is_valid():
         project = services.project_update(
             project=project, actor=request.user, data=form.project_data(),
@@ -94,7 +100,7 @@ def project_edit(request, code):
 @secretariat_required
 def program_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
-    formset = SessionFormSet(request.POST or None, instance=project, prefix="sessions")
+    formset = SessionFormSet(_posted(request), instance=project, prefix="sessions")
     if request.method == "POST" and formset.is_valid():
         services.program_save(project=project, actor=request.user, formset=formset)
         messages.success(request, "The program was saved.")
@@ -117,7 +123,7 @@ def project_transition(request, code, to):
     project = selectors.project_get_for_secretariat(code=code)
     if to not in TRANSITION_VERBS:
         raise Http404("No such action.")
-    form = TransitionForm(request.POST or None)
+    form = TransitionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_transition(project=project, actor=request.user, to=to, note=form.cleaned_data["note"])

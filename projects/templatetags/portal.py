@@ -1,7 +1,6 @@
 import datetime
-import zoneinfo
-
 from django import template
+from django.templatetags.tz import do_timezone
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
@@ -9,13 +8,12 @@ register = template.Library()
 
 
 @register.filter
-def in_zone(value: datetime.datetime, zone) -> datetime.datetime:
-    """The instant as a wall-clock time in `zone` (a name or a ZoneInfo)."""
-    if value is None:
-        return value
-    if isinstance(zone, str):
-        zone = zoneinfo.ZoneInfo(zone)
-    return timezone.localtime(value, zone)
+def in_zone(value: datetime.datetime, zone):
+    """The instant as a wall-clock time in `zone` (a name or a ZoneInfo).
+
+    Django's own `timezone` filter, which flags the result so that `date` does not convert it back to
+    the viewer's time zone."""
+    return do_timezone(value, zone)
 
 
 @register.filter

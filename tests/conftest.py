@@ -1,0 +1,51 @@
+import pytest
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need row locks and real concurrency: skip them on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def secretariat(db):
+    return factories.SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")
+
+
+@pytest.fixture
+def npo_officer(db):
+    """An NPO officer of Sri Lanka."""
+    return factories.NPOOfficerFactory(email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo")
+
+
+@pytest.fixture
+def other_npo_officer(db):
+    """An NPO officer of the Philippines."""
+    from accounts.models import NPO
+
+    return factories.NPOOfficerFactory(
+        email="npo@dap.edu.ph", full_name="Maria Santos", npo=NPO.objects.get(economy__code="PH"),
+        time_zone="Asia/Manila",
+    )
+
+
+@pytest.fixture
+def participant(db):
+    return factories.ParticipantFactory(email="minh@example.org", full_name="Nguyễn Thị Minh Anh", time_zone="Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

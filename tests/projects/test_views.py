@@ -1,0 +1,429 @@
+import datetime
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from nominations.models import Nomination
+from projects.models import Project
+from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
+
+Status = Project.Status
+
+
+def _text(response) -> str:
+    """The page as a reader sees its text (entities such as &#x27; unescaped, no-break spaces as spaces)."""
+    return html.unescape(response.content.decode()).replace("\xa0", " ")
+
+
+# ---------------------------------------------------------------- the public catalogue
+
+@pytest.mark.django_db
+def test_the_catalogue_lists_published_projects_and_hides_drafts_and_cancelled(client):
+    published = ProjectFactory(title="Green Productivity Workshop")
+    completed = ProjectFactory(title="Lean Six Sigma Course", status=Status.COMPLETED)
+    ProjectFactory(title="Secret draft", status=Status.DRAFT)
+    ProjectFactory(title="Called off", status=Status.CANCELLED)
+    page = _text(client.get(reverse("projects:catalogue")))
+    assert published.title in page and completed.title in page
+    assert "Secret draft" not in page and "Called off" not in page
+    assert "2 projects" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, expected", [
+    ({"q": "circular"}, {"Circular Economy Workshop"}),
+    ({"q": "23-ag-05"}, {"Smart Agriculture Study Mission"}),
+    ({"year": "2023"}, {"Smart Agriculture Study Mission"}),
+    ({"project_type": "study_mission"}, {"Smart Agriculture Study Mission"}),
+    ({"modality": "face_to_face"}, {"Smart Agriculture Study Mission"}),
+    ({"economy": "PH"}, {"Circular Economy Workshop"}),
+    ({"economy": "PH", "modality": "face_to_face"}, set()),
+])
+def test_the_catalogue_searches_and_filters(client, query, expected):
+    ProjectFactory(title="Circular Economy Workshop", code="26-GP-11-GE-WSP-A", participating_economies=["PH", "LK"])
+    ProjectFactory(
+        title="Smart Agriculture Study Mission", code="23-AG-05-GE-STM-A", project_type=Project.Type.STUDY_MISSION,
+        modality=Project.Modality.FACE_TO_FACE, start_date=datetime.date(2023, 5, 16), end_date=datetime.date(2023, 5, 19),
+        nomination_closes_at=timezone.now() - datetime.timedelta(days=900), participating_economies=["LK"],
+        status=Status.COMPLETED,
+    )
+    response = client.get(reverse("projects:catalogue"), query)
+    shown = {p.title for p in response.context["page"].object_list}
+    assert shown == expected
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_ignored_rather_than_failing(client):
+    ProjectFactory(title="Circular Economy Workshop")
+    response = client.get(reverse("projects:catalogue"), {"year": "nineteen", "economy": "XX", "page": "abc"})
+    assert response.status_code == 200
+    assert "Circular Economy Workshop" in _text(response)
+
+
+@pytest.mark.django_db
+def test_the_catalogue_is_paginated(client):
+    ProjectFactory.create_batch(25)
+    first = client.get(reverse("projects:catalogue"))
+    second = client.get(reverse("projects:catalogue"), {"page": 2})
+    assert len(first.context["page"].object_list) == 20
+    assert len(second.context["page"].object_list) == 5
+    assert "Page 1 of 2" in _text(first)
+
+
+# ---------------------------------------------------------------- the project page
+
+@pytest.mark.django_db
+def test_the_project_page_shows_the_notification_and_the_program_by_day(client):
+    project = ProjectFactory(
+        title="Productivity of the Public Sector", time_zone="Asia/Colombo",
+        start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26),
+        nomination_closes_at=datetime.datetime(2030, 8, 3, 23, 59, 59, 999999,
+                                               tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
+        qualifications="Policymakers and government officials", objectives="a. Examine existing systems",
+        participating_economies=["LK", "ID"], per_economy_limit=2,
+    )
+    for day in (24, 25, 26):
+        SessionFactory(project=project, title=f"Session on {day} August",
+                       starts_at=datetime.datetime(2030, 8, day, 13, tzinfo=project.zone),
+                       ends_at=datetime.datetime(2030, 8, day, 16, tzinfo=project.zone), topics="Topic A\nTopic B",
+                       resource_persons="Dr. Jane Doe, OECD, France")
+    page = _text(client.get(reverse("projects:detail", args=[project.code])))
+    for expected in [
+        "Productivity of the Public Sector", "Policymakers and government officials", "a. Examine existing systems",
+        "Indonesia, Sri Lanka", "at most 2 from each economy", "Day 1: Saturday, 24 August 2030",
+        "Day 3: Monday, 26 August 2030", "13:00–16:00 Asia/Colombo", "Dr. Jane Doe, OECD, France",
+        "3 August 2030, 23:59", "(Asia/Colombo)",
+        # the anonymous viewer's time zone is the Secretariat's: the same instant in Tokyo
+        "4 August 2030, 03:29 your time (Asia/Tokyo)",
+        "Full participation is a prerequisite for receiving the APO certificate of attendance.",
+    ]:
+        assert expected in page, expected
+
+
+@pytest.mark.django_db
+def test_all_member_economies_are_named_as_such(client):
+    from accounts.models import Economy
+
+    project = ProjectFactory(participating_economies=list(Economy.objects.values_list("code", flat=True)))
+    assert "All member economies" in _text(client.get(reverse("projects:detail", args=[project.code])))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.CANCELLED])
+def test_unpublished_projects_are_404_to_everyone_but_the_secretariat(client, login, status, npo_officer, participant, secretariat):
+    project = ProjectFactory(status=status)
+    url = reverse("projects:detail", args=[project.code])
+    assert client.get(url).status_code == 404
+    for user in (npo_officer, participant):
+        assert login(user).get(url).status_code == 404
+    assert login(secretariat).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_signed_notification_downloads_as_an_attachment_only_while_the_project_is_public(client, secretariat):
+    project = ProjectFactory(notification_document=SimpleUploadedFile("n.pdf", b"%PDF-1.4 signed"))
+    response = client.get(reverse("projects:notification", args=[project.code]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{project.code}-notification.pdf"'
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed"
+    assert project.notification_document.name.startswith("projects/notifications/")
+    Project.objects.filter(pk=project.pk).update(status=Status.DRAFT)
+    assert client.get(reverse("projects:notification", args=[project.code])).status_code == 404
+    assert client.get(reverse("projects:notification", args=[ProjectFactory().code])).status_code == 404
+
+
+# ---------------------------------------------------------------- home pages
+
+@pytest.mark.django_db
+def test_anonymous_home_is_the_catalogue(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("projects:catalogue")
+
+
+@pytest.mark.django_db
+def test_the_npo_home_lists_only_projects_open_to_its_economy_with_time_left(login, npo_officer):
+    soon = ProjectFactory(title="Closing soon", nomination_closes_at=timezone.now() + datetime.timedelta(days=2, hours=5, minutes=1))
+    ProjectFactory(title="Closed already", nomination_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    ProjectFactory(title="Not for Sri Lanka", participating_economies=["PH"])
+    ProjectFactory(title="Draft", status=Status.DRAFT)
+    ProjectFactory(title="Closed status", status=Status.CLOSED)
+    page = _text(login(npo_officer).get(reverse("home")))
+    assert "Projects open to Sri Lanka" in page
+    assert soon.title in page and "2 days, 5 hours left" in page
+    for hidden in ("Closed already", "Not for Sri Lanka", "Draft", "Closed status"):
+        assert hidden not in page
+
+
+@pytest.mark.django_db
+def test_the_participant_home_lists_the_projects_they_were_selected_for(login, participant):
+    mine = NominationFactory(participant=participant, status=Nomination.Status.SELECTED).project
+    NominationFactory(participant=participant, status=Nomination.Status.WITHDRAWN, project=ProjectFactory(title="Withdrew"))
+    ProjectFactory(title="Someone else's")
+    page = _text(login(participant).get(reverse("home")))
+    assert mine.title in page
+    assert "Withdrew" not in page and "Someone else's" not in page
+
+
+@pytest.mark.django_db
+def test_the_secretariat_home_shows_what_needs_attention(login, secretariat):
+    ProjectFactory(title="A draft", status=Status.DRAFT)
+    ProjectFactory(title="Closes in a week", nomination_closes_at=timezone.now() + datetime.timedelta(days=7))
+    ProjectFactory(title="Closed, undecided", nomination_closes_at=timezone.now() - datetime.timedelta(days=1))
+    SessionFactory(project=ProjectFactory(title="Far away"))
+    page = login(secretariat).get(reverse("home"))
+    attention = page.context["attention"]
+    assert [p.title for p in attention["drafts"]] == ["A draft"]
+    assert [p.title for p in attention["closing_soon"]] == ["Closes in a week"]
+    assert [p.title for p in attention["awaiting_selection"]] == ["Closed, undecided"]
+    assert {p.title for p in attention["without_program"]} == {"Closes in a week", "Closed, undecided"}
+    assert "Closes in a week" in _text(page)
+
+
+# ---------------------------------------------------------------- Secretariat pages
+
+MANAGE_URLS = [
+    ("manage:list", False), ("manage:create", False), ("manage:edit", True), ("manage:program", True),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, needs_project", MANAGE_URLS)
+def test_secretariat_pages_send_anonymous_users_to_login_and_are_404_to_other_roles(
+    client, login, name, needs_project, npo_officer, participant, secretariat
+):
+    project = ProjectFactory()
+    url = reverse(name, args=[project.code] if needs_project else [])
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    for user in (npo_officer, participant):
+        assert login(user).get(url).status_code == 404
+        assert login(user).post(url, {"title": "Hijacked"}).status_code == 404
+    assert login(secretariat).get(url).status_code == 200
+    project.refresh_from_db()
+    assert project.title != "Hijacked"
+
+
+def _project_form(**overrides) -> dict:
+    data = {
+        "code": "27-IN-12-GE-WSP-A", "title": "Digital Transformation of Agrifood Value Chains",
+        "project_type": "workshop", "modality": "hybrid", "scope": "multicountry",
+        "start_date": "2027-03-10", "end_date": "2027-03-12", "time_zone": "Asia/Kolkata",
+        "nomination_closes_at": "2027-02-15", "venue": "New Delhi", "hosting_economy": economy("IN").pk,
+        "implementing_organizations": "National Productivity Council, India",
+        "participating_economies": [economy("LK").pk, economy("PH").pk],
+        "overseas_participants": "20", "local_participants": "10", "per_economy_limit": "2",
+        "qualifications": "Officials", "objectives": "Learn", "background": "Why",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_secretariat_creates_a_draft_project_with_its_closing_instant(login, secretariat):
+    response = login(secretariat).post(reverse("manage:create"), _project_form())
+    project = Project.objects.get(code="27-IN-12-GE-WSP-A")
+    assert response.status_code == 302 and response["Location"] == reverse("manage:program", args=[project.code])
+    assert project.status == Status.DRAFT
+    assert project.nomination_closes_at == datetime.datetime(2027, 2, 15, 18, 29, 59, 999999, tzinfo=datetime.UTC)
+    assert sorted(project.participating_economies.values_list("code", flat=True)) == ["LK", "PH"]
+    assert AuditEntry.objects.get(action="projects.project.created").actor == secretariat
+
+
+@pytest.mark.django_db
+def test_all_member_economies_can_be_chosen_with_one_tick(login, secretariat):
+    login(secretariat).post(reverse("manage:create"), _project_form(participating_economies=[], all_economies="on"))
+    assert Project.objects.get().participating_economies.count() == 21
+
+
+@pytest.mark.django_db
+def test_an_individual_country_project_is_for_its_host_alone(login, secretariat):
+    login(secretariat).post(reverse("manage:create"), _project_form(scope="individual_country"))
+    assert list(Project.objects.get().participating_economies.values_list("code", flat=True)) == ["IN"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"end_date": "2027-03-09"}, "end_date", "The end date must be on or after the start date."),
+    ({"nomination_closes_at": "2027-03-10"}, "nomination_closes_at", "Nominations must close before the project starts on 10 March 2027."),
+    ({"code": "Agrifood 2027"}, "code", "Use the APO project code format"),
+    ({"overseas_participants": "-3"}, "overseas_participants", "Ensure this value is greater than or equal to 0."),
+    ({"participating_economies": []}, "participating_economies", "Choose the participating economies"),
+    ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice."),
+    ({"start_date": "2027-02-30"}, "start_date", "Enter a valid date."),
+])
+def test_invalid_projects_get_a_clear_message_and_nothing_is_saved(login, secretariat, overrides, field, message):
+    response = login(secretariat).post(reverse("manage:create"), _project_form(**overrides))
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Project.objects.exists() and not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_notification_that_is_not_a_pdf_is_refused(login, secretariat):
+    fake = SimpleUploadedFile("notification.pdf", b"MZ\x90\x00 an executable", content_type="application/pdf")
+    response = login(secretariat).post(reverse("manage:create"), _project_form(notification_document=fake))
+    assert response.context["form"].errors["notification_document"] == ["The signed notification must be a PDF file."]
+    assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editing_a_project_records_what_changed(login, secretariat):
+    project = ProjectFactory(code="27-IN-12-GE-WSP-A", participating_economies=["LK", "PH"], time_zone="Asia/Kolkata",
+                             start_date=datetime.date(2027, 3, 10), end_date=datetime.date(2027, 3, 12))
+    response = login(secretariat).post(
+        reverse("manage:edit", args=[project.code]), _project_form(title="Agrifood 4.0", participating_economies=[economy("LK").pk])
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.title == "Agrifood 4.0"
+    entry = AuditEntry.objects.get(action="projects.project.updated")
+    assert entry.changes["title"][1] == "Agrifood 4.0"
+    assert entry.changes["participating_economies"] == [["LK", "PH"], ["LK"]]
+
+
+@pytest.mark.django_db
+def test_the_edit_form_shows_the_closing_day_in_the_projects_time_zone(login, secretariat):
+    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
+    project.nomination_closes_at = datetime.datetime(2030, 8, 3, 18, 29, tzinfo=datetime.UTC)  # 23:59 in Colombo
+    project.save()
+    page = _text(login(secretariat).get(reverse("manage:edit", args=[project.code])))
+    assert 'value="2030-08-03"' in page
+
+
+def _program(project, sessions: list[dict], existing=0) -> dict:
+    data = {"sessions-TOTAL_FORMS": str(len(sessions)), "sessions-INITIAL_FORMS": str(existing),
+            "sessions-MIN_NUM_FORMS": "0", "sessions-MAX_NUM_FORMS": "1000"}
+    for i, session in enumerate(sessions):
+        for key, value in session.items():
+            data[f"sessions-{i}-{key}"] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_the_secretariat_enters_the_program_in_the_projects_time_zone(login, secretariat):
+    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
+    response = login(secretariat).post(reverse("manage:program", args=[project.code]), _program(project, [
+        {"title": "Definition and evolution", "day": "2030-08-24", "start_time": "13:00", "end_time": "16:00",
+         "topics": "Definition\nEvolution", "resource_persons": "Dr. A"},
+        {"title": "Strategic plans", "day": "2030-08-26", "start_time": "13:00", "end_time": "16:30"},
+    ]))
+    assert response.status_code == 302
+    sessions = list(project.sessions.all())
+    assert [s.title for s in sessions] == ["Definition and evolution", "Strategic plans"]
+    assert sessions[0].starts_at == datetime.datetime(2030, 8, 24, 7, 30, tzinfo=datetime.UTC)
+    assert sessions[1].duration_minutes == 210
+    assert AuditEntry.objects.get(action="projects.program.updated").changes["added"] == [
+        "Definition and evolution", "Strategic plans"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("session, message", [
+    ({"day": "2030-08-27", "start_time": "09:00", "end_time": "10:00"}, "Sessions must fall within the project's dates"),
+    ({"day": "2030-08-24", "start_time": "16:00", "end_time": "13:00"}, "A session must end after it starts."),
+])
+def test_an_invalid_session_is_refused_with_a_message(login, secretariat, session, message):
+    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
+    response = login(secretariat).post(reverse("manage:program", args=[project.code]),
+                                       _program(project, [{"title": "Bad", **session}]))
+    assert response.status_code == 200
+    assert message in _text(response)
+    assert not project.sessions.exists()
+
+
+@pytest.mark.django_db
+def test_sessions_can_be_changed_and_removed(login, secretariat):
+    project = ProjectFactory()
+    keep, drop = SessionFactory(project=project, title="Keep"), SessionFactory(project=project, title="Drop")
+    day = project.start_date.isoformat()
+    login(secretariat).post(reverse("manage:program", args=[project.code]), _program(project, [
+        {"id": keep.pk, "title": "Kept and renamed", "day": day, "start_time": "09:00", "end_time": "12:00"},
+        {"id": drop.pk, "title": "Drop", "day": day, "start_time": "13:00", "end_time": "16:00", "DELETE": "on"},
+    ], existing=2))
+    assert list(project.sessions.values_list("title", flat=True)) == ["Kept and renamed"]
+    entry = AuditEntry.objects.get(action="projects.program.updated")
+    assert (entry.changes["changed"], entry.changes["removed"]) == (["Kept and renamed"], ["Drop"])
+
+
+@pytest.mark.django_db
+def test_publishing_makes_a_draft_public(client, login, secretariat):
+    project = ProjectFactory(status=Status.DRAFT)
+    response = login(secretariat).post(reverse("manage:transition", args=[project.code, "published"]))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == Status.PUBLISHED and project.published_at is not None
+    client.logout()
+    assert project.title in _text(client.get(reverse("projects:catalogue")))
+    assert AuditEntry.objects.get(action="projects.project.published").changes == {"status": ["draft", "published"]}
+
+
+@pytest.mark.django_db
+def test_a_project_without_participating_economies_cannot_be_published(login, secretariat):
+    project = ProjectFactory(status=Status.DRAFT, participating_economies=[])
+    response = login(secretariat).post(reverse("manage:transition", args=[project.code, "published"]))
+    assert "Choose at least one participating economy before publishing." in _text(response)
+    project.refresh_from_db()
+    assert project.status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_cancelling_needs_a_reason_which_is_recorded(login, secretariat):
+    project = ProjectFactory()
+    url = reverse("manage:transition", args=[project.code, "cancelled"])
+    response = login(secretariat).post(url, {"note": "  "})
+    assert "Give the reason for cancelling" in _text(response)
+    project.refresh_from_db()
+    assert project.status == Status.PUBLISHED
+    login(secretariat).post(url, {"note": "The host cannot hold it this year."})
+    project.refresh_from_db()
+    assert project.status == Status.CANCELLED
+    assert AuditEntry.objects.get(action="projects.project.cancelled").note == "The host cannot hold it this year."
+
+
+@pytest.mark.django_db
+def test_a_status_cannot_jump_outside_the_allowed_transitions(login, secretariat):
+    project = ProjectFactory(status=Status.COMPLETED)
+    response = login(secretariat).post(reverse("manage:transition", args=[project.code, "published"]))
+    assert "A completed project cannot be made published." in _text(response)
+    project.refresh_from_db()
+    assert project.status == Status.COMPLETED
+    assert login(secretariat).get(reverse("manage:transition", args=[project.code, "draft"])).status_code == 404
+
+
+# ---------------------------------------------------------------- query budgets
+
+def _grow(n: int):
+    """n more projects of every kind a list page shows."""
+    for i in range(n):
+        project = ProjectFactory(nomination_closes_at=timezone.now() + datetime.timedelta(days=3 + i))
+        SessionFactory(project=project)
+        ProjectFactory(status=Status.DRAFT)
+
+
+LIST_PAGES = [
+    ("anonymous", "projects:catalogue", 4),  # years, economies, count, page
+    ("secretariat", "manage:list", 4),  # years, economies, count, page
+    ("secretariat", "home", 4),  # four lists of what needs attention
+    ("npo_officer", "home", 3),  # NPO, economy, open projects
+    ("participant", "home", 1),  # my projects
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, name, queries", LIST_PAGES)
+def test_list_pages_make_the_same_number_of_queries_at_any_size(
+    client, login, django_assert_num_queries, role, name, queries, request
+):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    for size in (2, 12):
+        _grow(size if size == 2 else 10)
+        if role == "participant":
+            NominationFactory(participant=user, status=Nomination.Status.SELECTED)
+        if user:
+            login(user)
+        with django_assert_num_queries(queries + (2 if user else 0)):  # session + user
+            response = client.get(reverse(name))
+        assert response.status_code == 200

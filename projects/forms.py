@@ -63,7 +63,7 @@ class ProjectForm(forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
-            "participating_economies": forms.CheckboxSelectMultiple(attrs={"class": "economy-checkboxes"}),
+            "participating_economies": forms.CheckboxSelectMultiple,
             "implementing_organizations": forms.Textarea(attrs={"rows": 2}),
             "qualifications": forms.Textarea(attrs={"rows": 3}),
             "objectives": forms.Textarea(attrs={"rows": 4}),

@@ -117,7 +117,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             # An NPO officer belongs to exactly one NPO; nobody else belongs to one.
             models.CheckConstraint(
-                condition=(models.Q(role="npo_officer", npo__isnull=False) | (~models.Q(role="npo_officer") & models.Q(npo__isnull=True))),
+                condition=(
+                    models.Q(role="npo_officer", npo__isnull=False)
+                    | (~models.Q(role="npo_officer") & models.Q(npo__isnull=True))
+                ),
                 name="accounts_user_npo_iff_officer",
             ),
         ]

@@ -18,9 +18,7 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=64)
     target_repr = models.CharField(max_length=255, blank=True)
-    economy = models.ForeignKey(
-        "accounts.Economy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    economy = models.ForeignKey("accounts.Economy", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     changes = models.JSONField(default=dict, blank=True, help_text='{"field": [old, new]}')
     note = models.TextField(blank=True)
 

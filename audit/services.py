@@ -3,7 +3,9 @@ from django.db import models
 from .models import AuditEntry
 
 
-def audit_log(*, actor, action: str, target: models.Model, changes: dict | None = None, note: str = "", economy=None) -> AuditEntry:
+def audit_log(
+    *, actor, action: str, target: models.Model, changes: dict | None = None, note: str = "", economy=None
+) -> AuditEntry:
     """Record that `actor` did `action` to `target`. Call it inside the transaction that made the change,
     so that the change and its record commit or roll back together."""
     return AuditEntry.objects.create(
@@ -19,4 +21,6 @@ def audit_log(*, actor, action: str, target: models.Model, changes: dict | None 
 
 
 def audit_entries_for(target: models.Model):
-    return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related("actor")
+    return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
+        "actor"
+    )

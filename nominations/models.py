@@ -42,7 +42,8 @@ class Nomination(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="nominations")
     economy = models.ForeignKey("accounts.Economy", on_delete=models.PROTECT, related_name="nominations")
     full_name = models.CharField(
-        "name as it must appear on the certificate", max_length=200,
+        "name as it must appear on the certificate",
+        max_length=200,
     )
     gender = models.CharField(max_length=10, choices=Gender.choices)
     email = models.EmailField("e-mail address")
@@ -59,11 +60,19 @@ class Nomination(models.Model):
     priority_rank = models.PositiveSmallIntegerField("NPO's priority rank", default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     participant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="nominations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominations",
         help_text="The participant account of a selected candidate.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,13 +11,20 @@ from .models import Project, Session, end_of_day
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": "Title or project code", "type": "search"}))
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "Title or project code", "type": "search"}),
+    )
     year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     project_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *Project.Type.choices])
     modality = forms.ChoiceField(required=False, choices=[("", "Any modality"), *Project.Modality.choices])
     economy = forms.ModelChoiceField(
-        label="Participating economy", required=False, queryset=Economy.objects.all(), empty_label="Any economy",
+        label="Participating economy",
+        required=False,
+        queryset=Economy.objects.all(),
+        empty_label="Any economy",
         to_field_name="code",
     )
 
@@ -46,19 +53,35 @@ class ProjectForm(forms.ModelForm):
         help_text="Nominations close at the end of this day in the project's time zone.",
     )
     all_economies = forms.BooleanField(
-        label="All member economies participate", required=False,
+        label="All member economies participate",
+        required=False,
         help_text="Tick this instead of choosing every economy below.",
     )
 
     class Meta:
         model = Project
         fields = [
-            "code", "title", "project_type", "modality", "scope",
-            "start_date", "end_date", "time_zone", "nomination_closes_at",
-            "venue", "hosting_economy", "implementing_organizations",
-            "all_economies", "participating_economies",
-            "overseas_participants", "local_participants", "per_economy_limit",
-            "qualifications", "objectives", "background", "notification_document",
+            "code",
+            "title",
+            "project_type",
+            "modality",
+            "scope",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "nomination_closes_at",
+            "venue",
+            "hosting_economy",
+            "implementing_organizations",
+            "all_economies",
+            "participating_economies",
+            "overseas_participants",
+            "local_participants",
+            "per_economy_limit",
+            "qualifications",
+            "objectives",
+            "background",
+            "notification_document",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
@@ -107,7 +130,9 @@ class ProjectForm(forms.ModelForm):
             # An individual-country project is for its host economy alone.
             cleaned["participating_economies"] = [host]
         elif not cleaned.get("participating_economies"):
-            self.add_error("participating_economies", "Choose the participating economies, or tick “All member economies”.")
+            self.add_error(
+                "participating_economies", "Choose the participating economies, or tick “All member economies”."
+            )
         return cleaned
 
     def project_data(self) -> dict:
@@ -157,5 +182,10 @@ class SessionForm(forms.ModelForm):
 
 
 SessionFormSet = inlineformset_factory(
-    Project, Session, form=SessionForm, extra=1, can_delete=True, min_num=0,
+    Project,
+    Session,
+    form=SessionForm,
+    extra=1,
+    can_delete=True,
+    min_num=0,
 )

@@ -57,7 +57,10 @@ class Project(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     code = models.CharField(
-        "project code", max_length=32, unique=True, validators=[project_code_validator],
+        "project code",
+        max_length=32,
+        unique=True,
+        validators=[project_code_validator],
         help_text="For example 22-CP-41-GE-DLN-A.",
     )
     title = models.CharField(max_length=255)
@@ -67,13 +70,13 @@ class Project(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     time_zone = models.CharField(
-        max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE,
+        max_length=64,
+        choices=time_zone_choices,
+        default=settings.TIME_ZONE,
         help_text="Where the sessions are held; the program and the closing date are in this time zone.",
     )
     venue = models.CharField(max_length=255, blank=True, help_text="Leave empty for a project held online.")
-    hosting_economy = models.ForeignKey(
-        "accounts.Economy", on_delete=models.PROTECT, related_name="hosted_projects"
-    )
+    hosting_economy = models.ForeignKey("accounts.Economy", on_delete=models.PROTECT, related_name="hosted_projects")
     implementing_organizations = models.TextField(blank=True)
     participating_economies = models.ManyToManyField(
         "accounts.Economy", related_name="participating_projects", blank=True
@@ -81,7 +84,9 @@ class Project(models.Model):
     overseas_participants = models.PositiveIntegerField("overseas participants", default=0)
     local_participants = models.PositiveIntegerField("local participants", default=0)
     per_economy_limit = models.PositiveSmallIntegerField(
-        "participants per economy", null=True, blank=True,
+        "participants per economy",
+        null=True,
+        blank=True,
         help_text='An optional limit such as "two from each country". Empty: no limit.',
     )
     qualifications = models.TextField("qualifications of participants", blank=True)
@@ -93,7 +98,9 @@ class Project(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     notification_document = models.FileField(
-        "signed notification", upload_to=notification_upload_to, blank=True,
+        "signed notification",
+        upload_to=notification_upload_to,
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,7 +110,8 @@ class Project(models.Model):
         ordering = ["-start_date", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")), name="projects_project_end_after_start",
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="projects_project_end_after_start",
                 violation_error_message="The end date must be on or after the start date.",
             ),
         ]
@@ -178,7 +186,8 @@ class Session(models.Model):
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="projects_session_ends_after_start",
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="projects_session_ends_after_start",
                 violation_error_message="A session must end after it starts.",
             ),
         ]

@@ -30,7 +30,9 @@ def project_get_for_secretariat(*, code: str) -> Project:
     return get_object_or_404(Project.objects.select_related("hosting_economy"), code=code)
 
 
-def project_list(*, base: QuerySet[Project], q="", year=None, project_type="", modality="", economy=None, status="") -> QuerySet[Project]:
+def project_list(
+    *, base: QuerySet[Project], q="", year=None, project_type="", modality="", economy=None, status=""
+) -> QuerySet[Project]:
     """Filter a project queryset as the catalogue and the Secretariat's list do."""
     projects = base.select_related("hosting_economy")
     if q:
@@ -49,7 +51,9 @@ def project_list(*, base: QuerySet[Project], q="", year=None, project_type="", m
 
 
 def catalogue_years() -> list[int]:
-    return [d.year for d in Project.objects.filter(status__in=PUBLIC_STATUSES).dates("start_date", "year", order="DESC")]
+    return [
+        d.year for d in Project.objects.filter(status__in=PUBLIC_STATUSES).dates("start_date", "year", order="DESC")
+    ]
 
 
 def project_years() -> list[int]:

@@ -105,9 +105,7 @@ def project_transition(*, project: Project, actor, to: str, note: str = "") -> P
         locked.published_at = timezone.now()
         update_fields.append("published_at")
     locked.save(update_fields=update_fields)
-    audit_log(
-        actor=actor, action=f"projects.project.{to}", target=locked, changes={"status": [old, to]}, note=note
-    )
+    audit_log(actor=actor, action=f"projects.project.{to}", target=locked, changes={"status": [old, to]}, note=note)
     return locked
 
 
@@ -133,6 +131,8 @@ def program_save(*, project: Project, actor, formset) -> None:
     removed = [session.title for session in formset.deleted_objects]
     if added or changed or removed:
         audit_log(
-            actor=actor, action="projects.program.updated", target=project,
+            actor=actor,
+            action="projects.program.updated",
+            target=project,
             changes={"added": added, "changed": changed, "removed": removed},
         )

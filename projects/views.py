@@ -58,7 +58,9 @@ def notification_download(request, code):
     if not project.notification_document:
         raise Http404("This project has no signed notification.")
     return FileResponse(
-        project.notification_document.open("rb"), as_attachment=True, filename=f"{project.code}-notification.pdf",
+        project.notification_document.open("rb"),
+        as_attachment=True,
+        filename=f"{project.code}-notification.pdf",
         content_type="application/pdf",
     )
 
@@ -75,7 +77,8 @@ def project_create(request):
     form = ProjectForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
-            actor=request.user, data=form.project_data(),
+            actor=request.user,
+            data=form.project_data(),
             participating_economies=form.cleaned_data["participating_economies"],
         )
         messages.success(request, f"Project {project.code} was created as a draft. Add its program next.")
@@ -89,7 +92,9 @@ def project_edit(request, code):
     form = ProjectForm(_posted(request), request.FILES or None, instance=project)
     if request.method == "POST" and form.is_valid():
         project = services.project_update(
-            project=project, actor=request.user, data=form.project_data(),
+            project=project,
+            actor=request.user,
+            data=form.project_data(),
             participating_economies=form.cleaned_data["participating_economies"],
         )
         messages.success(request, "The project was saved.")
@@ -133,7 +138,15 @@ def project_transition(request, code, to):
             messages.success(request, f"{project.code} is now {Project.Status(to).label.lower()}.")
             return redirect("projects:detail", code=project.code)
     verb, explanation = TRANSITION_VERBS[to]
-    return render(request, "projects/transition_confirm.html", {
-        "project": project, "form": form, "to": to, "verb": verb, "explanation": explanation,
-        "note_required": to == Project.Status.CANCELLED,
-    })
+    return render(
+        request,
+        "projects/transition_confirm.html",
+        {
+            "project": project,
+            "form": form,
+            "to": to,
+            "verb": verb,
+            "explanation": explanation,
+            "note_required": to == Project.Status.CANCELLED,
+        },
+    )

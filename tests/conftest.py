@@ -23,7 +23,9 @@ def secretariat(db):
 @pytest.fixture
 def npo_officer(db):
     """An NPO officer of Sri Lanka."""
-    return factories.NPOOfficerFactory(email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo")
+    return factories.NPOOfficerFactory(
+        email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo"
+    )
 
 
 @pytest.fixture
@@ -32,14 +34,18 @@ def other_npo_officer(db):
     from accounts.models import NPO
 
     return factories.NPOOfficerFactory(
-        email="npo@dap.edu.ph", full_name="Maria Santos", npo=NPO.objects.get(economy__code="PH"),
+        email="npo@dap.edu.ph",
+        full_name="Maria Santos",
+        npo=NPO.objects.get(economy__code="PH"),
         time_zone="Asia/Manila",
     )
 
 
 @pytest.fixture
 def participant(db):
-    return factories.ParticipantFactory(email="minh@example.org", full_name="Nguyễn Thị Minh Anh", time_zone="Asia/Ho_Chi_Minh")
+    return factories.ParticipantFactory(
+        email="minh@example.org", full_name="Nguyễn Thị Minh Anh", time_zone="Asia/Ho_Chi_Minh"
+    )
 
 
 @pytest.fixture

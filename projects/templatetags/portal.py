@@ -1,4 +1,5 @@
 import datetime
+
 from django import template
 from django.templatetags.tz import do_timezone
 from django.utils import timezone

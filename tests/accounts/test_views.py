@@ -57,9 +57,14 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 @pytest.mark.django_db
 def test_password_change_enforces_the_validators(login, participant):
     client = login(participant)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": DEFAULT_PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert "This password is too short" in response.content.decode()
     participant.refresh_from_db()
@@ -70,7 +75,9 @@ def test_password_change_enforces_the_validators(login, participant):
 def test_profile_sets_the_time_zone_used_for_every_date_shown(login, participant):
     project = ProjectFactory(time_zone="Asia/Colombo")
     client = login(participant)
-    response = client.post(reverse("accounts:profile"), {"full_name": participant.full_name, "time_zone": "Asia/Tehran"})
+    response = client.post(
+        reverse("accounts:profile"), {"full_name": participant.full_name, "time_zone": "Asia/Tehran"}
+    )
     assert response.status_code == 302
     participant.refresh_from_db()
     assert participant.time_zone == "Asia/Tehran"

@@ -6,8 +6,13 @@ import pytest
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 # Flags Chromium needs as root on a machine with no network beyond the package registries.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "test-results"
 

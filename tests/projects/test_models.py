@@ -20,11 +20,16 @@ def test_a_closing_date_ends_at_the_last_instant_of_that_day_in_the_projects_tim
 
 def _project(**overrides) -> Project:
     fields = dict(
-        code="22-CP-41-GE-DLN-A", title="Productivity of the Public Sector",
-        project_type=Project.Type.WORKSHOP, modality=Project.Modality.DIGITAL,
-        start_date=datetime.date(2022, 8, 24), end_date=datetime.date(2022, 8, 26), time_zone="Asia/Colombo",
+        code="22-CP-41-GE-DLN-A",
+        title="Productivity of the Public Sector",
+        project_type=Project.Type.WORKSHOP,
+        modality=Project.Modality.DIGITAL,
+        start_date=datetime.date(2022, 8, 24),
+        end_date=datetime.date(2022, 8, 26),
+        time_zone="Asia/Colombo",
         nomination_closes_at=end_of_day(datetime.date(2022, 8, 3), "Asia/Colombo"),
-        overseas_participants=38, local_participants=12,
+        overseas_participants=38,
+        local_participants=12,
     )
     fields.update(overrides)
     return Project(hosting_economy=economy("LK"), **fields)
@@ -94,20 +99,35 @@ def test_participant_numbers_are_not_negative(field):
 
 @pytest.mark.django_db
 def test_a_session_must_fall_within_the_projects_dates_in_its_time_zone():
-    project = ProjectFactory(start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26),
-                             time_zone="Asia/Colombo")
+    project = ProjectFactory(
+        start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26), time_zone="Asia/Colombo"
+    )
     colombo = zoneinfo.ZoneInfo("Asia/Colombo")
-    inside = Session(project=project, title="Day 1", starts_at=datetime.datetime(2030, 8, 24, 13, tzinfo=colombo),
-                     ends_at=datetime.datetime(2030, 8, 24, 16, tzinfo=colombo))
+    inside = Session(
+        project=project,
+        title="Day 1",
+        starts_at=datetime.datetime(2030, 8, 24, 13, tzinfo=colombo),
+        ends_at=datetime.datetime(2030, 8, 24, 16, tzinfo=colombo),
+    )
     inside.full_clean()
     # 26 Aug 23:00 in Colombo is 27 Aug in Tokyo, and still inside the project.
-    late = Session(project=project, title="Late", starts_at=datetime.datetime(2030, 8, 26, 22, tzinfo=colombo),
-                   ends_at=datetime.datetime(2030, 8, 26, 23, tzinfo=colombo))
+    late = Session(
+        project=project,
+        title="Late",
+        starts_at=datetime.datetime(2030, 8, 26, 22, tzinfo=colombo),
+        ends_at=datetime.datetime(2030, 8, 26, 23, tzinfo=colombo),
+    )
     late.full_clean()
-    outside = Session(project=project, title="Day 4", starts_at=datetime.datetime(2030, 8, 27, 9, tzinfo=colombo),
-                      ends_at=datetime.datetime(2030, 8, 27, 10, tzinfo=colombo))
+    outside = Session(
+        project=project,
+        title="Day 4",
+        starts_at=datetime.datetime(2030, 8, 27, 9, tzinfo=colombo),
+        ends_at=datetime.datetime(2030, 8, 27, 10, tzinfo=colombo),
+    )
     errors = _errors(outside)
-    assert errors["__all__"] == ["Sessions must fall within the project's dates, 24 August to 26 August 2030 (Asia/Colombo)."]
+    assert errors["__all__"] == [
+        "Sessions must fall within the project's dates, 24 August to 26 August 2030 (Asia/Colombo)."
+    ]
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ def _text(response) -> str:
 
 # ---------------------------------------------------------------- the public catalogue
 
+
 @pytest.mark.django_db
 def test_the_catalogue_lists_published_projects_and_hides_drafts_and_cancelled(client):
     published = ProjectFactory(title="Green Productivity Workshop")
@@ -34,21 +35,29 @@ def test_the_catalogue_lists_published_projects_and_hides_drafts_and_cancelled(c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query, expected", [
-    ({"q": "circular"}, {"Circular Economy Workshop"}),
-    ({"q": "23-ag-05"}, {"Smart Agriculture Study Mission"}),
-    ({"year": "2023"}, {"Smart Agriculture Study Mission"}),
-    ({"project_type": "study_mission"}, {"Smart Agriculture Study Mission"}),
-    ({"modality": "face_to_face"}, {"Smart Agriculture Study Mission"}),
-    ({"economy": "PH"}, {"Circular Economy Workshop"}),
-    ({"economy": "PH", "modality": "face_to_face"}, set()),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"q": "circular"}, {"Circular Economy Workshop"}),
+        ({"q": "23-ag-05"}, {"Smart Agriculture Study Mission"}),
+        ({"year": "2023"}, {"Smart Agriculture Study Mission"}),
+        ({"project_type": "study_mission"}, {"Smart Agriculture Study Mission"}),
+        ({"modality": "face_to_face"}, {"Smart Agriculture Study Mission"}),
+        ({"economy": "PH"}, {"Circular Economy Workshop"}),
+        ({"economy": "PH", "modality": "face_to_face"}, set()),
+    ],
+)
 def test_the_catalogue_searches_and_filters(client, query, expected):
     ProjectFactory(title="Circular Economy Workshop", code="26-GP-11-GE-WSP-A", participating_economies=["PH", "LK"])
     ProjectFactory(
-        title="Smart Agriculture Study Mission", code="23-AG-05-GE-STM-A", project_type=Project.Type.STUDY_MISSION,
-        modality=Project.Modality.FACE_TO_FACE, start_date=datetime.date(2023, 5, 16), end_date=datetime.date(2023, 5, 19),
-        nomination_closes_at=timezone.now() - datetime.timedelta(days=900), participating_economies=["LK"],
+        title="Smart Agriculture Study Mission",
+        code="23-AG-05-GE-STM-A",
+        project_type=Project.Type.STUDY_MISSION,
+        modality=Project.Modality.FACE_TO_FACE,
+        start_date=datetime.date(2023, 5, 16),
+        end_date=datetime.date(2023, 5, 19),
+        nomination_closes_at=timezone.now() - datetime.timedelta(days=900),
+        participating_economies=["LK"],
         status=Status.COMPLETED,
     )
     response = client.get(reverse("projects:catalogue"), query)
@@ -76,27 +85,44 @@ def test_the_catalogue_is_paginated(client):
 
 # ---------------------------------------------------------------- the project page
 
+
 @pytest.mark.django_db
 def test_the_project_page_shows_the_notification_and_the_program_by_day(client):
     project = ProjectFactory(
-        title="Productivity of the Public Sector", time_zone="Asia/Colombo",
-        start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26),
-        nomination_closes_at=datetime.datetime(2030, 8, 3, 23, 59, 59, 999999,
-                                               tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
-        qualifications="Policymakers and government officials", objectives="a. Examine existing systems",
-        participating_economies=["LK", "ID"], per_economy_limit=2,
+        title="Productivity of the Public Sector",
+        time_zone="Asia/Colombo",
+        start_date=datetime.date(2030, 8, 24),
+        end_date=datetime.date(2030, 8, 26),
+        nomination_closes_at=datetime.datetime(
+            2030, 8, 3, 23, 59, 59, 999999, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+        ),
+        qualifications="Policymakers and government officials",
+        objectives="a. Examine existing systems",
+        participating_economies=["LK", "ID"],
+        per_economy_limit=2,
     )
     for day in (24, 25, 26):
-        SessionFactory(project=project, title=f"Session on {day} August",
-                       starts_at=datetime.datetime(2030, 8, day, 13, tzinfo=project.zone),
-                       ends_at=datetime.datetime(2030, 8, day, 16, tzinfo=project.zone), topics="Topic A\nTopic B",
-                       resource_persons="Dr. Jane Doe, OECD, France")
+        SessionFactory(
+            project=project,
+            title=f"Session on {day} August",
+            starts_at=datetime.datetime(2030, 8, day, 13, tzinfo=project.zone),
+            ends_at=datetime.datetime(2030, 8, day, 16, tzinfo=project.zone),
+            topics="Topic A\nTopic B",
+            resource_persons="Dr. Jane Doe, OECD, France",
+        )
     page = _text(client.get(reverse("projects:detail", args=[project.code])))
     for expected in [
-        "Productivity of the Public Sector", "Policymakers and government officials", "a. Examine existing systems",
-        "Indonesia, Sri Lanka", "at most 2 from each economy", "Day 1: Saturday, 24 August 2030",
-        "Day 3: Monday, 26 August 2030", "13:00–16:00 Asia/Colombo", "Dr. Jane Doe, OECD, France",
-        "3 August 2030, 23:59", "(Asia/Colombo)",
+        "Productivity of the Public Sector",
+        "Policymakers and government officials",
+        "a. Examine existing systems",
+        "Indonesia, Sri Lanka",
+        "at most 2 from each economy",
+        "Day 1: Saturday, 24 August 2030",
+        "Day 3: Monday, 26 August 2030",
+        "13:00–16:00 Asia/Colombo",
+        "Dr. Jane Doe, OECD, France",
+        "3 August 2030, 23:59",
+        "(Asia/Colombo)",
         # the anonymous viewer's time zone is the Secretariat's: the same instant in Tokyo
         "4 August 2030, 03:29 your time (Asia/Tokyo)",
         "Full participation is a prerequisite for receiving the APO certificate of attendance.",
@@ -114,7 +140,9 @@ def test_all_member_economies_are_named_as_such(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.CANCELLED])
-def test_unpublished_projects_are_404_to_everyone_but_the_secretariat(client, login, status, npo_officer, participant, secretariat):
+def test_unpublished_projects_are_404_to_everyone_but_the_secretariat(
+    client, login, status, npo_officer, participant, secretariat
+):
     project = ProjectFactory(status=status)
     url = reverse("projects:detail", args=[project.code])
     assert client.get(url).status_code == 404
@@ -138,6 +166,7 @@ def test_the_signed_notification_downloads_as_an_attachment_only_while_the_proje
 
 # ---------------------------------------------------------------- home pages
 
+
 @pytest.mark.django_db
 def test_anonymous_home_is_the_catalogue(client):
     response = client.get(reverse("home"))
@@ -146,7 +175,9 @@ def test_anonymous_home_is_the_catalogue(client):
 
 @pytest.mark.django_db
 def test_the_npo_home_lists_only_projects_open_to_its_economy_with_time_left(login, npo_officer):
-    soon = ProjectFactory(title="Closing soon", nomination_closes_at=timezone.now() + datetime.timedelta(days=2, hours=5, minutes=1))
+    soon = ProjectFactory(
+        title="Closing soon", nomination_closes_at=timezone.now() + datetime.timedelta(days=2, hours=5, minutes=1)
+    )
     ProjectFactory(title="Closed already", nomination_closes_at=timezone.now() - datetime.timedelta(minutes=1))
     ProjectFactory(title="Not for Sri Lanka", participating_economies=["PH"])
     ProjectFactory(title="Draft", status=Status.DRAFT)
@@ -161,7 +192,9 @@ def test_the_npo_home_lists_only_projects_open_to_its_economy_with_time_left(log
 @pytest.mark.django_db
 def test_the_participant_home_lists_the_projects_they_were_selected_for(login, participant):
     mine = NominationFactory(participant=participant, status=Nomination.Status.SELECTED).project
-    NominationFactory(participant=participant, status=Nomination.Status.WITHDRAWN, project=ProjectFactory(title="Withdrew"))
+    NominationFactory(
+        participant=participant, status=Nomination.Status.WITHDRAWN, project=ProjectFactory(title="Withdrew")
+    )
     ProjectFactory(title="Someone else's")
     page = _text(login(participant).get(reverse("home")))
     assert mine.title in page
@@ -186,7 +219,10 @@ def test_the_secretariat_home_shows_what_needs_attention(login, secretariat):
 # ---------------------------------------------------------------- Secretariat pages
 
 MANAGE_URLS = [
-    ("manage:list", False), ("manage:create", False), ("manage:edit", True), ("manage:program", True),
+    ("manage:list", False),
+    ("manage:create", False),
+    ("manage:edit", True),
+    ("manage:program", True),
 ]
 
 
@@ -209,14 +245,25 @@ def test_secretariat_pages_send_anonymous_users_to_login_and_are_404_to_other_ro
 
 def _project_form(**overrides) -> dict:
     data = {
-        "code": "27-IN-12-GE-WSP-A", "title": "Digital Transformation of Agrifood Value Chains",
-        "project_type": "workshop", "modality": "hybrid", "scope": "multicountry",
-        "start_date": "2027-03-10", "end_date": "2027-03-12", "time_zone": "Asia/Kolkata",
-        "nomination_closes_at": "2027-02-15", "venue": "New Delhi", "hosting_economy": economy("IN").pk,
+        "code": "27-IN-12-GE-WSP-A",
+        "title": "Digital Transformation of Agrifood Value Chains",
+        "project_type": "workshop",
+        "modality": "hybrid",
+        "scope": "multicountry",
+        "start_date": "2027-03-10",
+        "end_date": "2027-03-12",
+        "time_zone": "Asia/Kolkata",
+        "nomination_closes_at": "2027-02-15",
+        "venue": "New Delhi",
+        "hosting_economy": economy("IN").pk,
         "implementing_organizations": "National Productivity Council, India",
         "participating_economies": [economy("LK").pk, economy("PH").pk],
-        "overseas_participants": "20", "local_participants": "10", "per_economy_limit": "2",
-        "qualifications": "Officials", "objectives": "Learn", "background": "Why",
+        "overseas_participants": "20",
+        "local_participants": "10",
+        "per_economy_limit": "2",
+        "qualifications": "Officials",
+        "objectives": "Learn",
+        "background": "Why",
     }
     data.update(overrides)
     return data
@@ -246,15 +293,22 @@ def test_an_individual_country_project_is_for_its_host_alone(login, secretariat)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"end_date": "2027-03-09"}, "end_date", "The end date must be on or after the start date."),
-    ({"nomination_closes_at": "2027-03-10"}, "nomination_closes_at", "Nominations must close before the project starts on 10 March 2027."),
-    ({"code": "Agrifood 2027"}, "code", "Use the APO project code format"),
-    ({"overseas_participants": "-3"}, "overseas_participants", "Ensure this value is greater than or equal to 0."),
-    ({"participating_economies": []}, "participating_economies", "Choose the participating economies"),
-    ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice."),
-    ({"start_date": "2027-02-30"}, "start_date", "Enter a valid date."),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"end_date": "2027-03-09"}, "end_date", "The end date must be on or after the start date."),
+        (
+            {"nomination_closes_at": "2027-03-10"},
+            "nomination_closes_at",
+            "Nominations must close before the project starts on 10 March 2027.",
+        ),
+        ({"code": "Agrifood 2027"}, "code", "Use the APO project code format"),
+        ({"overseas_participants": "-3"}, "overseas_participants", "Ensure this value is greater than or equal to 0."),
+        ({"participating_economies": []}, "participating_economies", "Choose the participating economies"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice."),
+        ({"start_date": "2027-02-30"}, "start_date", "Enter a valid date."),
+    ],
+)
 def test_invalid_projects_get_a_clear_message_and_nothing_is_saved(login, secretariat, overrides, field, message):
     response = login(secretariat).post(reverse("manage:create"), _project_form(**overrides))
     assert response.status_code == 200
@@ -272,10 +326,16 @@ def test_a_notification_that_is_not_a_pdf_is_refused(login, secretariat):
 
 @pytest.mark.django_db
 def test_editing_a_project_records_what_changed(login, secretariat):
-    project = ProjectFactory(code="27-IN-12-GE-WSP-A", participating_economies=["LK", "PH"], time_zone="Asia/Kolkata",
-                             start_date=datetime.date(2027, 3, 10), end_date=datetime.date(2027, 3, 12))
+    project = ProjectFactory(
+        code="27-IN-12-GE-WSP-A",
+        participating_economies=["LK", "PH"],
+        time_zone="Asia/Kolkata",
+        start_date=datetime.date(2027, 3, 10),
+        end_date=datetime.date(2027, 3, 12),
+    )
     response = login(secretariat).post(
-        reverse("manage:edit", args=[project.code]), _project_form(title="Agrifood 4.0", participating_economies=[economy("LK").pk])
+        reverse("manage:edit", args=[project.code]),
+        _project_form(title="Agrifood 4.0", participating_economies=[economy("LK").pk]),
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -287,7 +347,9 @@ def test_editing_a_project_records_what_changed(login, secretariat):
 
 @pytest.mark.django_db
 def test_the_edit_form_shows_the_closing_day_in_the_projects_time_zone(login, secretariat):
-    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
+    project = ProjectFactory(
+        time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26)
+    )
     project.nomination_closes_at = datetime.datetime(2030, 8, 3, 18, 29, tzinfo=datetime.UTC)  # 23:59 in Colombo
     project.save()
     page = _text(login(secretariat).get(reverse("manage:edit", args=[project.code])))
@@ -295,8 +357,12 @@ def test_the_edit_form_shows_the_closing_day_in_the_projects_time_zone(login, se
 
 
 def _program(project, sessions: list[dict], existing=0) -> dict:
-    data = {"sessions-TOTAL_FORMS": str(len(sessions)), "sessions-INITIAL_FORMS": str(existing),
-            "sessions-MIN_NUM_FORMS": "0", "sessions-MAX_NUM_FORMS": "1000"}
+    data = {
+        "sessions-TOTAL_FORMS": str(len(sessions)),
+        "sessions-INITIAL_FORMS": str(existing),
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+    }
     for i, session in enumerate(sessions):
         for key, value in session.items():
             data[f"sessions-{i}-{key}"] = value
@@ -305,30 +371,55 @@ def _program(project, sessions: list[dict], existing=0) -> dict:
 
 @pytest.mark.django_db
 def test_the_secretariat_enters_the_program_in_the_projects_time_zone(login, secretariat):
-    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
-    response = login(secretariat).post(reverse("manage:program", args=[project.code]), _program(project, [
-        {"title": "Definition and evolution", "day": "2030-08-24", "start_time": "13:00", "end_time": "16:00",
-         "topics": "Definition\nEvolution", "resource_persons": "Dr. A"},
-        {"title": "Strategic plans", "day": "2030-08-26", "start_time": "13:00", "end_time": "16:30"},
-    ]))
+    project = ProjectFactory(
+        time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26)
+    )
+    response = login(secretariat).post(
+        reverse("manage:program", args=[project.code]),
+        _program(
+            project,
+            [
+                {
+                    "title": "Definition and evolution",
+                    "day": "2030-08-24",
+                    "start_time": "13:00",
+                    "end_time": "16:00",
+                    "topics": "Definition\nEvolution",
+                    "resource_persons": "Dr. A",
+                },
+                {"title": "Strategic plans", "day": "2030-08-26", "start_time": "13:00", "end_time": "16:30"},
+            ],
+        ),
+    )
     assert response.status_code == 302
     sessions = list(project.sessions.all())
     assert [s.title for s in sessions] == ["Definition and evolution", "Strategic plans"]
     assert sessions[0].starts_at == datetime.datetime(2030, 8, 24, 7, 30, tzinfo=datetime.UTC)
     assert sessions[1].duration_minutes == 210
     assert AuditEntry.objects.get(action="projects.program.updated").changes["added"] == [
-        "Definition and evolution", "Strategic plans"]
+        "Definition and evolution",
+        "Strategic plans",
+    ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("session, message", [
-    ({"day": "2030-08-27", "start_time": "09:00", "end_time": "10:00"}, "Sessions must fall within the project's dates"),
-    ({"day": "2030-08-24", "start_time": "16:00", "end_time": "13:00"}, "A session must end after it starts."),
-])
+@pytest.mark.parametrize(
+    "session, message",
+    [
+        (
+            {"day": "2030-08-27", "start_time": "09:00", "end_time": "10:00"},
+            "Sessions must fall within the project's dates",
+        ),
+        ({"day": "2030-08-24", "start_time": "16:00", "end_time": "13:00"}, "A session must end after it starts."),
+    ],
+)
 def test_an_invalid_session_is_refused_with_a_message(login, secretariat, session, message):
-    project = ProjectFactory(time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26))
-    response = login(secretariat).post(reverse("manage:program", args=[project.code]),
-                                       _program(project, [{"title": "Bad", **session}]))
+    project = ProjectFactory(
+        time_zone="Asia/Colombo", start_date=datetime.date(2030, 8, 24), end_date=datetime.date(2030, 8, 26)
+    )
+    response = login(secretariat).post(
+        reverse("manage:program", args=[project.code]), _program(project, [{"title": "Bad", **session}])
+    )
     assert response.status_code == 200
     assert message in _text(response)
     assert not project.sessions.exists()
@@ -339,10 +430,24 @@ def test_sessions_can_be_changed_and_removed(login, secretariat):
     project = ProjectFactory()
     keep, drop = SessionFactory(project=project, title="Keep"), SessionFactory(project=project, title="Drop")
     day = project.start_date.isoformat()
-    login(secretariat).post(reverse("manage:program", args=[project.code]), _program(project, [
-        {"id": keep.pk, "title": "Kept and renamed", "day": day, "start_time": "09:00", "end_time": "12:00"},
-        {"id": drop.pk, "title": "Drop", "day": day, "start_time": "13:00", "end_time": "16:00", "DELETE": "on"},
-    ], existing=2))
+    login(secretariat).post(
+        reverse("manage:program", args=[project.code]),
+        _program(
+            project,
+            [
+                {"id": keep.pk, "title": "Kept and renamed", "day": day, "start_time": "09:00", "end_time": "12:00"},
+                {
+                    "id": drop.pk,
+                    "title": "Drop",
+                    "day": day,
+                    "start_time": "13:00",
+                    "end_time": "16:00",
+                    "DELETE": "on",
+                },
+            ],
+            existing=2,
+        ),
+    )
     assert list(project.sessions.values_list("title", flat=True)) == ["Kept and renamed"]
     entry = AuditEntry.objects.get(action="projects.program.updated")
     assert (entry.changes["changed"], entry.changes["removed"]) == (["Kept and renamed"], ["Drop"])
@@ -395,6 +500,7 @@ def test_a_status_cannot_jump_outside_the_allowed_transitions(login, secretariat
 
 # ---------------------------------------------------------------- query budgets
 
+
 def _grow(n: int):
     """n more projects of every kind a list page shows."""
     for i in range(n):
@@ -427,3 +533,54 @@ def test_list_pages_make_the_same_number_of_queries_at_any_size(
         with django_assert_num_queries(queries + (2 if user else 0)):  # session + user
             response = client.get(reverse(name))
         assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- every page, every role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "secretariat", "npo_officer", "participant"])
+def test_every_page_answers_each_role_as_it_should(client, login, request, role):
+    project = ProjectFactory()
+    draft = ProjectFactory(status=Status.DRAFT)
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    if user:
+        login(user)
+    is_staff = role == "secretariat"
+    expected = {
+        reverse("projects:catalogue"): 200,
+        reverse("projects:detail", args=[project.code]): 200,
+        reverse("projects:detail", args=[draft.code]): 200 if is_staff else 404,
+        reverse("home"): 200 if user else 302,
+        reverse("accounts:profile"): 200 if user else 302,
+        reverse("accounts:password_change"): 200 if user else 302,
+        reverse("accounts:login"): 302 if user else 200,
+        reverse("accounts:password_reset"): 200,
+        reverse("manage:list"): 200 if is_staff else (302 if not user else 404),
+        reverse("manage:create"): 200 if is_staff else (302 if not user else 404),
+        reverse("manage:edit", args=[draft.code]): 200 if is_staff else (302 if not user else 404),
+        reverse("manage:program", args=[draft.code]): 200 if is_staff else (302 if not user else 404),
+        reverse("manage:transition", args=[draft.code, "published"]): 200 if is_staff else (302 if not user else 404),
+    }
+    answered = {url: client.get(url).status_code for url in expected}
+    assert answered == expected
+
+
+@pytest.mark.django_db
+def test_the_django_admin_is_for_admin_staff_only(login, client, secretariat, npo_officer):
+    secretariat.is_staff = secretariat.is_superuser = True
+    secretariat.save()
+    project = ProjectFactory()
+    for url in [
+        "/admin/",
+        "/admin/projects/project/",
+        f"/admin/projects/project/{project.pk}/change/",
+        "/admin/accounts/economy/",
+        "/admin/accounts/npo/",
+        "/admin/accounts/user/",
+        "/admin/projects/session/",
+        "/admin/nominations/nomination/",
+        "/admin/audit/auditentry/",
+    ]:
+        assert login(secretariat).get(url).status_code == 200, url
+        assert login(npo_officer).get(url).status_code == 302, url

@@ -1,5 +1,7 @@
 """Local development: the quick start's settings. Nothing to configure."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -9,3 +11,8 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-do-not-deploy
 
 # The embedded defaults (SQLite, file-system broker, private uploads) keep their files under var/.
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405
+if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
+    # kombu lists the broker's folders without creating them: on a fresh clone the worker's start
+    # and the first enqueue would fail with FileNotFoundError.
+    for _option in ("data_folder_in", "processed_folder", "control_folder"):
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_option]).mkdir(parents=True, exist_ok=True)  # noqa: F405

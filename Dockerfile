@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+# One image for every production process: web (gunicorn), worker and beat (Celery), and migrate.
+# The command picks the process; see docker-compose.yml.
+
+# --- Front-end assets: the portal serves them itself (whitenoise), never from a CDN ------------------
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# --- The portal -------------------------------------------------------------------------------------
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# What WeasyPrint loads at import (pango, harfbuzz with its subsetter, fontconfig), and fonts for the
+# names of participants from all 21 member economies (Latin, Thai, Devanagari, Sinhala, CJK, ...).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig \
+        fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --system --create-home --uid 10001 --user-group apo
+
+WORKDIR /app
+COPY requirements/ requirements/
+RUN pip install -r requirements/base.txt
+
+COPY --from=assets /build/node_modules/ node_modules/
+COPY . .
+
+# collectstatic imports the production settings, which refuse to start without these; the values are
+# placeholders that exist only in this build step and never reach the running containers.
+RUN DJANGO_SETTINGS_MODULE=apo_portal.settings.production \
+    SECRET_KEY=collectstatic-only-not-a-secret \
+    ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://build@localhost:5432/build \
+    python manage.py collectstatic --noinput
+
+# Uploaded files and certificates: personal data, on a volume, never under a public URL.
+RUN mkdir -p /data/private && chown apo:apo /data/private
+
+ENV DJANGO_SETTINGS_MODULE=apo_portal.settings.production \
+    PRIVATE_MEDIA_ROOT=/data/private
+
+USER apo
+EXPOSE 8000
+# WEB_CONCURRENCY (gunicorn reads it) sets the number of workers.
+CMD ["gunicorn", "apo_portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
 from .forms import ProfileForm
 from .services import user_update_profile
@@ -14,3 +16,16 @@ def profile(request):
         messages.success(request, "Your profile was saved. Times are now shown in your time zone.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+class InvitationView(PasswordResetConfirmView):
+    """A selected candidate's one-time link: choose a password and the participant account is ready.
+    The token is Django's password-reset token, so it stops working once the password is set."""
+
+    template_name = "accounts/invitation.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set. Log in with your e-mail address to see your project.")
+        return response

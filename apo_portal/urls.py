@@ -6,6 +6,7 @@ from projects import views as project_views
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("nominations.urls")),
     path("projects/", include("projects.urls")),
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class Nomination(models.Model):
@@ -84,6 +88,111 @@ class Nomination(models.Model):
             models.Index(fields=["project", "economy", "status"]),
             models.Index(fields=["participant", "status"]),
         ]
+        constraints = [
+            # One candidate once per project; a withdrawn nomination does not block a new one.
+            models.UniqueConstraint(
+                "project",
+                Lower("email"),
+                condition=~models.Q(status="withdrawn"),
+                name="nominations_one_candidate_per_project",
+                violation_error_message="This candidate (same e-mail address) is already nominated for this project.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.economy.code}) for {self.project.code}"
+
+    def get_absolute_url(self):
+        return reverse("nominations:detail", args=[self.pk])
+
+
+class DeadlineExtension(models.Model):
+    """The Secretariat lets one economy nominate after the project's closing date, until `closes_at`."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="extensions")
+    economy = models.ForeignKey("accounts.Economy", on_delete=models.PROTECT, related_name="+")
+    closes_at = models.DateTimeField("new closing instant")
+    reason = models.TextField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "economy"], name="nominations_one_extension_per_economy"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.economy} until {self.closes_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_upload_to(instance, filename):
+    # The uploaded name is never used on disk: it may hold a path, a script or 300 characters.
+    return f"nominations/{instance.nomination.project_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A document the NPO uploads with a nomination, stored privately under a generated name."""
+
+    class Kind(models.TextChoices):
+        BIODATA = "biodata", "Biodata form"
+        CV = "cv", "Curriculum vitae"
+        ENDORSEMENT = "endorsement", "Endorsement letter"
+
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word document"
+        XLSX = "xlsx", "Excel workbook"
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    file_type = models.CharField(max_length=10, choices=FileType.choices, help_text="Judged by content.")
+    original_name = models.CharField(max_length=120, help_text="Shown to people; never used as a path.")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "kind"], name="nominations_one_attachment_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.nomination_id}"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.nomination.project.code}-{self.nomination.economy.code}-{self.kind}.{self.file_type}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the portal owes someone, written in the transaction that decided it.
+
+    `key` names what the e-mail is about (an invitation to one candidate, one economy's outcome), so
+    that asking twice writes nothing new: every e-mail is sent at most once (PRODUCT.md rule 7). A
+    Celery task sends it after commit; a beat task picks up any the broker did not take.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to} ({self.status})"

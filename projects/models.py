@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 import zoneinfo
 
@@ -198,7 +199,8 @@ class Session(models.Model):
 
     @property
     def topic_list(self) -> list[str]:
-        return [line.strip(" -•*+«") for line in self.topics.splitlines() if line.strip()]
+        # Notifications list topics with a bullet ("•", "-", "+", "«" from a PDF); drop only a leading one.
+        return [re.sub(r"^[-•*+«·]\s*", "", line.strip()) for line in self.topics.splitlines() if line.strip()]
 
     @property
     def resource_person_list(self) -> list[str]:

@@ -61,12 +61,10 @@ def project_years() -> list[int]:
 
 
 def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
-    """Published projects the economy participates in whose nominations are still open (database clock)."""
-    return (
-        Project.objects.filter(nominations_open_q(), participating_economies=economy)
-        .select_related("hosting_economy")
-        .order_by("nomination_closes_at", "code")
-    )
+    """Published projects the economy may still nominate for, extensions included (database clock)."""
+    from nominations.selectors import projects_open_to_economy as open_with_extensions
+
+    return open_with_extensions(economy)
 
 
 def projects_of_participant(user) -> QuerySet[Project]:

@@ -68,8 +68,9 @@ def project_update(*, project: Project, actor, data: dict, participating_economi
     """Change a project's fields. Side effects: audit entry `projects.project.updated` with old and new values."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     changes = _apply(locked, data)
-    locked.full_clean()
-    locked.save()
+    if changes:
+        locked.full_clean()
+        locked.save()
     old_economies = set(locked.participating_economies.values_list("code", flat=True))
     new_economies = {e.code for e in participating_economies}
     if old_economies != new_economies:

@@ -48,8 +48,11 @@ def project_detail(request, code):
         "program": selectors.project_sessions_by_day(project),
         **selectors.project_participation(project),
     }
-    if request.user.is_authenticated and request.user.is_secretariat:
+    user = request.user
+    if user.is_authenticated and user.is_secretariat:
         context["transitions"] = sorted(services.PROJECT_TRANSITIONS[project.status])
+    elif user.is_authenticated and user.is_npo_officer:
+        context["economy_participates"] = any(e.pk == user.economy_id for e in context["participating_economies"])
     return render(request, "projects/detail.html", context)
 
 

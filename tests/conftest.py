@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from tests import factories
@@ -13,6 +15,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _member_economies_after_flush(request):
+    """Transactional tests end by flushing every table, which also removes the member economies that a
+    data migration loaded. The next transactional test gets them back from that same migration."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from accounts.models import Economy
+
+    if not Economy.objects.exists():
+        importlib.import_module("accounts.migrations.0002_member_economies").load(apps, None)
 
 
 @pytest.fixture

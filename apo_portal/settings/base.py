@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_htmx",
     "accounts",
     "audit",
     "projects",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "accounts.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "apo_portal.urls"
@@ -144,7 +146,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BEAT_SCHEDULE = {}
+# Publishing must not hang a page when the broker is down: fail at once, the sweep enqueues later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_ROUTES = {"nominations.tasks.*": {"queue": "email"}}
+# Beat scans the database for due work; nothing relies on long ETAs.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-pending-emails": {"task": "nominations.tasks.deliver_pending_emails", "schedule": 60.0},
+}
+# Invitations and password resets: the link works once, for a week.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
 
 LOGGING = {
     "version": 1,

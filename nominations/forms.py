@@ -1,0 +1,122 @@
+import datetime
+
+from django import forms
+
+from accounts.models import Economy
+from projects.models import end_of_day
+
+from .files import MAX_ATTACHMENT_BYTES, UnacceptableFile, sniff_document_type
+from .models import Attachment, Nomination
+from .services import CANDIDATE_FIELDS
+
+Status = Nomination.Status
+
+
+class NominationForm(forms.ModelForm):
+    """The candidate, as the biodata form asks. Status, economy, rank and owner are never taken from here."""
+
+    class Meta:
+        model = Nomination
+        fields = CANDIDATE_FIELDS
+        widgets = {
+            "education": forms.Textarea(attrs={"rows": 2}),
+            "experience": forms.Textarea(attrs={"rows": 3}),
+            "expectations": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "full_name": "Exactly as it must appear on the certificate, in any script.",
+            "email": "The candidate's own address: the invitation and certificate go there.",
+        }
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if any(ch in name for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"):
+            raise forms.ValidationError("The name contains invisible direction-control characters; type it again.")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.project is not None:
+            twins = Nomination.objects.filter(project=self.project, email__iexact=email).exclude(status=Status.WITHDRAWN)
+            if self.instance.pk:
+                twins = twins.exclude(pk=self.instance.pk)
+            if twins.exists():
+                raise forms.ValidationError("This candidate (same e-mail address) is already nominated for this project.")
+        return email
+
+    def validate_unique(self):
+        # The project is not a form field; clean_email and the service check the one-candidate rule.
+        pass
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=Attachment.Kind.choices, label="Document")
+    file = forms.FileField(
+        help_text=f"PDF, Word (.docx) or Excel (.xlsx), at most {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            sniff_document_type(uploaded)
+        except UnacceptableFile as error:
+            raise forms.ValidationError(str(error)) from error
+        return uploaded
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = [
+        (Status.SELECTED, "Select"),
+        (Status.WAITLISTED, "Wait-list"),
+        (Status.REJECTED, "Reject"),
+        (Status.SUBMITTED, "Reinstate (back to submitted)"),
+    ]
+    decision = forms.ChoiceField(choices=DECISIONS)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
+    nominations = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True,
+                                                 error_messages={"required": "Tick at least one nomination."})
+
+    def __init__(self, *args, nomination_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].choices = [(pk, pk) for pk in nomination_ids]
+
+
+class ReviewFilterForm(forms.Form):
+    economy = forms.ModelChoiceField(queryset=Economy.objects.all(), required=False, empty_label="Every economy", to_field_name="code")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    gender = forms.ChoiceField(required=False, choices=[("", "Any gender"), *Nomination.Gender.choices])
+    organization_type = forms.ChoiceField(required=False, choices=[("", "Any organization"), *Nomination.OrganizationType.choices])
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ExtensionForm(forms.Form):
+    economy = forms.ModelChoiceField(queryset=Economy.objects.none())
+    closing_date = forms.DateField(label="New closing date", widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text="Nominations from this economy close at the end of this day, project time.")
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["economy"].queryset = project.participating_economies.all()
+
+    def closes_at(self) -> datetime.datetime:
+        return end_of_day(self.cleaned_data["closing_date"], self.project.time_zone)

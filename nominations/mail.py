@@ -1,0 +1,54 @@
+"""Sending the e-mails the portal owes (OutgoingEmail rows), each at most once."""
+
+import datetime
+import smtplib
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import OutgoingEmail
+
+
+class TemporaryMailError(Exception):
+    """An SMTP failure that may pass (4xx, connection refused): worth trying again later."""
+
+
+def outgoing_email_send(*, email_id: int) -> bool:
+    """Send one pending e-mail and mark it sent. Returns False if it is gone or was already sent.
+
+    The row stays locked while the message goes out, so two workers given the same id send it once."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status == OutgoingEmail.Status.SENT:
+            return False
+        try:
+            EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError) as error:
+            raise TemporaryMailError(str(error)) from error
+        except smtplib.SMTPResponseException as error:
+            if 400 <= error.smtp_code < 500:
+                raise TemporaryMailError(f"{error.smtp_code} {error.smtp_error!r}") from error
+            raise
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["status", "sent_at", "attempts"])
+    return True
+
+
+def outgoing_email_failed(*, email_id: int, error: str, final: bool) -> None:
+    OutgoingEmail.objects.filter(pk=email_id).exclude(status=OutgoingEmail.Status.SENT).update(
+        attempts=F("attempts") + 1, last_error=error[:2000],
+        status=OutgoingEmail.Status.FAILED if final else OutgoingEmail.Status.PENDING,
+    )
+
+
+def outgoing_emails_overdue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

@@ -1,0 +1,157 @@
+"""Reads of nominations that depend on who is asking. Views reach nominations only through these, so
+that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
+
+import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Now
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Economy
+from audit.models import AuditEntry
+from projects.models import Project
+
+from .models import DeadlineExtension, Nomination
+
+Status = Nomination.Status
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    """Secretariat: every nomination but the NPOs' drafts. NPO officer: their economy's. Participant: their
+    own. Others: none."""
+    nominations = Nomination.objects.select_related("project", "economy")
+    if not user.is_authenticated:
+        return nominations.none()
+    if user.is_secretariat:
+        return nominations.exclude(status=Status.DRAFT)
+    if user.is_npo_officer:
+        return nominations.filter(economy_id=user.economy_id)
+    if user.is_participant:
+        return nominations.filter(participant=user)
+    return nominations.none()
+
+
+def nomination_get_for_viewer(*, user, pk) -> Nomination:
+    return get_object_or_404(nominations_visible_to(user), pk=pk)
+
+
+def nominations_open_q(economy_id) -> Q:
+    """Projects this economy may still nominate for: published and before the closing instant or inside
+    the economy's extension, by the database clock (PRODUCT.md rule 2)."""
+    return Q(status=Project.Status.PUBLISHED) & (
+        Q(nomination_closes_at__gt=Now())
+        | Q(extensions__economy_id=economy_id, extensions__closes_at__gt=Now())
+    )
+
+
+def nominations_are_open(*, project: Project, economy_id: int) -> bool:
+    return Project.objects.filter(nominations_open_q(economy_id), pk=project.pk).exists()
+
+
+def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
+    """Published projects the economy participates in that it may still nominate for, each annotated with
+    the economy's own closing instant (`closes_at`) and its count of nominations by status."""
+    mine = Q(nominations__economy=economy)
+    return (
+        Project.objects.filter(nominations_open_q(economy.pk), participating_economies=economy)
+        .select_related("hosting_economy")
+        .annotate(
+            extension_closes_at=Max("extensions__closes_at", filter=Q(extensions__economy=economy)),
+            submitted_count=Count("nominations", filter=mine & ~Q(nominations__status__in=[Status.DRAFT, Status.WITHDRAWN]), distinct=True),
+            draft_count=Count("nominations", filter=mine & Q(nominations__status=Status.DRAFT), distinct=True),
+        )
+        .order_by("nomination_closes_at", "code")
+    )
+
+
+def closing_instant_for(*, project: Project, economy_id: int) -> datetime.datetime:
+    """When this economy's nominations close: the project's closing instant or its extension, the later."""
+    extension = DeadlineExtension.objects.filter(project=project, economy_id=economy_id).first()
+    if extension and extension.closes_at > project.nomination_closes_at:
+        return extension.closes_at
+    return project.nomination_closes_at
+
+
+def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomination]:
+    """One economy's nominations for a project in the NPO's order of priority; withdrawn ones last."""
+    return (
+        Nomination.objects.filter(project=project, economy_id=economy_id)
+        .annotate(attachment_count=Count("attachments"))
+        .order_by(Q(status=Status.WITHDRAWN).asc(), "priority_rank", "id")
+    )
+
+
+def review_nominations(*, project: Project, economy=None, status="", gender="", organization_type="") -> QuerySet[Nomination]:
+    nominations = (
+        Nomination.objects.filter(project=project)
+        .exclude(status=Status.DRAFT)  # an NPO's drafts are its own until submitted
+        .select_related("economy")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("economy__name", "priority_rank", "id")
+    )
+    if economy:
+        nominations = nominations.filter(economy=economy)
+    if status:
+        nominations = nominations.filter(status=status)
+    if gender:
+        nominations = nominations.filter(gender=gender)
+    if organization_type:
+        nominations = nominations.filter(organization_type=organization_type)
+    return nominations
+
+
+def quota_summary(project: Project) -> dict:
+    """Per economy and in total: nominated, selected and wait-listed against the limits, in one query."""
+    counted = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+    rows = (
+        Nomination.objects.filter(project=project)
+        .values("economy__name", "economy__code", "economy_id")
+        .annotate(
+            nominated=Count("id", filter=counted),
+            selected=Count("id", filter=Q(status=Status.SELECTED)),
+            waitlisted=Count("id", filter=Q(status=Status.WAITLISTED)),
+            selected_overseas=Count("id", filter=Q(status=Status.SELECTED, is_overseas=True)),
+            selected_local=Count("id", filter=Q(status=Status.SELECTED, is_overseas=False)),
+        )
+        .order_by("economy__name")
+    )
+    rows = [row for row in rows if row["nominated"] or row["selected"]]
+    limit = project.per_economy_limit
+    for row in rows:
+        row["limit"] = limit
+        row["full"] = limit is not None and row["selected"] >= limit
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("nominated", "selected", "waitlisted", "selected_overseas", "selected_local")
+    }
+    return {
+        "economies": rows,
+        "totals": totals,
+        "overseas_left": project.overseas_participants - totals["selected_overseas"],
+        "local_left": project.local_participants - totals["selected_local"],
+    }
+
+
+def promotion_suggestions(project: Project) -> list[Nomination]:
+    """For each economy with a free seat, its first wait-listed candidate by NPO rank.
+
+    Shown after a selected participant withdraws, so the Secretariat can promote the next in line."""
+    summary = quota_summary(project)
+    has_overseas = summary["overseas_left"] > 0
+    has_local = summary["local_left"] > 0
+    full = {row["economy_id"] for row in summary["economies"] if row["full"]}
+    suggestions, seen = [], set()
+    waiting = Nomination.objects.filter(project=project, status=Status.WAITLISTED).select_related("economy")
+    for nomination in waiting.order_by("economy__name", "priority_rank", "id"):
+        if nomination.economy_id in seen or nomination.economy_id in full:
+            continue
+        if (nomination.is_overseas and has_overseas) or (not nomination.is_overseas and has_local):
+            suggestions.append(nomination)
+            seen.add(nomination.economy_id)
+    return suggestions
+
+
+def nomination_history(nomination: Nomination) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        target_type=Nomination._meta.label_lower, target_id=str(nomination.pk)
+    ).select_related("actor").order_by("created_at", "id")

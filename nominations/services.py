@@ -1,0 +1,456 @@
+"""Every write to nominations: creation, edits, the status machine, decisions within quotas, ranking,
+extensions, attachments and the announcement. Each runs in one transaction with its audit entry.
+
+Lock order, everywhere: the project row first, then nomination rows. Every decision that can take a
+seat holds the project's lock while it counts, so two officers deciding at once are serialised and
+selection never exceeds a limit (PRODUCT.md rule 3)."""
+
+import hashlib
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from audit.services import audit_log
+from projects.models import Project
+
+from . import selectors
+from .files import UnacceptableFile, display_name, sha256_of, sniff_document_type
+from .models import Attachment, DeadlineExtension, Nomination, OutgoingEmail
+
+Status = Nomination.Status
+
+# Who may move a nomination from each status, and to where.
+NPO_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.WITHDRAWN},
+    Status.WAITLISTED: {Status.WITHDRAWN},
+    Status.SELECTED: {Status.WITHDRAWN},
+}
+SECRETARIAT_TRANSITIONS: dict[str, set[str]] = {
+    Status.SUBMITTED: {Status.SELECTED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},
+    Status.WAITLISTED: {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN, Status.SUBMITTED},
+    Status.SELECTED: {Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN, Status.SUBMITTED},
+    Status.REJECTED: {Status.SUBMITTED},  # reinstate
+}
+DECISIONS = {
+    Status.SELECTED: "select",
+    Status.WAITLISTED: "wait-list",
+    Status.REJECTED: "reject",
+    Status.SUBMITTED: "reinstate",
+    Status.WITHDRAWN: "withdraw",
+}
+# Fields an NPO officer fills in; nothing else is taken from a form (no status, economy or rank).
+CANDIDATE_FIELDS = [
+    "full_name", "gender", "email", "designation", "organization", "organization_type",
+    "education", "experience", "english_proficiency", "expectations",
+]
+EDITABLE_BY_NPO = {Status.DRAFT, Status.SUBMITTED}
+
+
+class NominationError(ValidationError):
+    """A rule refused the change; the message says which and what to do."""
+
+
+def _lock_project(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("hosting_economy").get(pk=project.pk)
+
+
+def _lock_nomination(nomination: Nomination) -> Nomination:
+    return Nomination.objects.select_for_update().select_related("economy").get(pk=nomination.pk)
+
+
+def _closed_message(project: Project, economy_id: int) -> str:
+    closed = timezone.localtime(selectors.closing_instant_for(project=project, economy_id=economy_id), project.zone)
+    return (
+        f"Nominations for {project.code} closed on {closed:%-d %B %Y at %H:%M} ({project.time_zone}). "
+        "Nothing can be nominated, edited or withdrawn any more; ask the APO Secretariat for an extension."
+    )
+
+
+def _ensure_npo_may_nominate(*, actor: User, project: Project, economy_id: int) -> None:
+    """PRODUCT.md rules 1 and 2, checked on the server whatever the browser sent."""
+    if not actor.is_npo_officer or actor.economy_id != economy_id:
+        raise PermissionDenied("Only an NPO officer of this economy can do this.")
+    if not project.participating_economies.filter(pk=economy_id).exists():
+        raise NominationError(f"{actor.npo.economy.name} does not participate in {project.code}.")
+    if project.status != Project.Status.PUBLISHED:
+        raise NominationError(f"{project.code} is {project.get_status_display().lower()}: it takes no nominations.")
+    if not selectors.nominations_are_open(project=project, economy_id=economy_id):
+        raise NominationError(_closed_message(project, economy_id))
+
+
+def _record(*, actor, nomination: Nomination, action: str, changes=None, note="") -> None:
+    audit_log(
+        actor=actor, action=f"nominations.nomination.{action}", target=nomination,
+        changes=changes, note=note, economy=nomination.economy,
+    )
+
+
+def _candidate_data(data: dict) -> dict:
+    clean = {field: data[field] for field in CANDIDATE_FIELDS if field in data}
+    if "email" in clean:
+        clean["email"] = clean["email"].strip().lower()
+    if "full_name" in clean:
+        clean["full_name"] = " ".join(clean["full_name"].split())
+    return clean
+
+
+def _save_checked(nomination: Nomination, **save_kwargs) -> None:
+    """Validate (including the one-candidate-per-project constraint) and save. A twin inserted by
+    someone else between the check and the save still meets the database constraint."""
+    try:
+        nomination.full_clean(exclude=["project", "economy", "participant", "created_by"])
+        with transaction.atomic():
+            nomination.save(**save_kwargs)
+    except IntegrityError as error:
+        raise NominationError(
+            "This candidate (same e-mail address) is already nominated for this project."
+        ) from error
+
+
+@transaction.atomic
+def nomination_create(*, actor: User, project: Project, data: dict, submit: bool = False) -> Nomination:
+    """An NPO officer nominates a candidate for their own economy, as a draft or submitted at once.
+
+    The candidate goes to the end of the economy's priority list; overseas or local follows from the
+    economy. Side effects: audit entries `created` (and `submitted`)."""
+    project = _lock_project(project)
+    economy_id = actor.economy_id
+    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=economy_id)
+    last_rank = (
+        Nomination.objects.filter(project=project, economy_id=economy_id)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("-priority_rank")
+        .values_list("priority_rank", flat=True)
+        .first()
+    )
+    nomination = Nomination(
+        project=project, economy_id=economy_id, status=Status.DRAFT, created_by=actor,
+        priority_rank=(last_rank or 0) + 1, is_overseas=economy_id != project.hosting_economy_id,
+        **_candidate_data(data),
+    )
+    _save_checked(nomination)
+    _record(actor=actor, nomination=nomination, action="created")
+    if submit:
+        nomination = nomination_submit(actor=actor, nomination=nomination)
+    return nomination
+
+
+@transaction.atomic
+def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nomination:
+    """An NPO officer corrects a draft or submitted nomination before the closing date.
+
+    Side effects: audit entry `updated` with old and new values."""
+    project = _lock_project(nomination.project)
+    nomination = _lock_nomination(nomination)
+    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+    if nomination.status not in EDITABLE_BY_NPO:
+        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be edited.")
+    changes = {}
+    for field, new in _candidate_data(data).items():
+        old = getattr(nomination, field)
+        if old != new:
+            setattr(nomination, field, new)
+            changes[field] = [old, new]
+    if changes:
+        _save_checked(nomination)
+        _record(actor=actor, nomination=nomination, action="updated", changes=changes)
+    return nomination
+
+
+def _move(*, actor, nomination: Nomination, to: str, note: str = "") -> Nomination:
+    """Change status and record it; the caller holds the locks and has checked who may."""
+    old = nomination.status
+    nomination.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.SUBMITTED and nomination.submitted_at is None:
+        nomination.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    _save_checked(nomination, update_fields=fields)
+    _record(actor=actor, nomination=nomination, action=to, changes={"status": [old, to]}, note=note)
+    return nomination
+
+
+@transaction.atomic
+def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
+    """The NPO submits a draft to the Secretariat. Side effects: audit entry `submitted`."""
+    project = _lock_project(nomination.project)
+    nomination = _lock_nomination(nomination)
+    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+    if nomination.status == Status.SUBMITTED:
+        return nomination
+    if Status.SUBMITTED not in NPO_TRANSITIONS.get(nomination.status, set()):
+        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be submitted.")
+    return _move(actor=actor, nomination=nomination, to=Status.SUBMITTED)
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor: User, nomination: Nomination, reason: str = "") -> Nomination:
+    """Withdraw a candidate. The NPO may until its closing instant; afterwards only the Secretariat
+    records a withdrawal (on the NPO's word), with a reason. Side effects: audit entry `withdrawn`."""
+    project = _lock_project(nomination.project)
+    nomination = _lock_nomination(nomination)
+    if nomination.status == Status.WITHDRAWN:
+        return nomination
+    if actor.is_secretariat:
+        allowed = SECRETARIAT_TRANSITIONS.get(nomination.status, set()) | {Status.WITHDRAWN} - {Status.REJECTED}
+        if not reason.strip():
+            raise NominationError("Give the reason for the withdrawal.")
+    else:
+        _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+        allowed = NPO_TRANSITIONS.get(nomination.status, set())
+    if Status.WITHDRAWN not in allowed:
+        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be withdrawn.")
+    return _move(actor=actor, nomination=nomination, to=Status.WITHDRAWN, note=reason)
+
+
+def _check_capacity(project: Project, nomination: Nomination) -> None:
+    """Refuse a selection that would exceed a limit. Call only while holding the project's lock."""
+    selected = Nomination.objects.filter(project=project, status=Status.SELECTED).exclude(pk=nomination.pk)
+    if project.per_economy_limit is not None:
+        taken = selected.filter(economy_id=nomination.economy_id).count()
+        if taken >= project.per_economy_limit:
+            raise NominationError(
+                f"{nomination.economy.name} already has {taken} selected participant{'s' if taken != 1 else ''}: "
+                f"the limit is {project.per_economy_limit} per economy."
+            )
+    if nomination.is_overseas:
+        limit, kind = project.overseas_participants, "overseas"
+    else:
+        limit, kind = project.local_participants, "local"
+    taken = selected.filter(is_overseas=nomination.is_overseas).count()
+    if taken >= limit:
+        raise NominationError(f"All {limit} {kind} places are taken.")
+
+
+def _decide(*, actor: User, project: Project, nomination: Nomination, to: str, note: str) -> Nomination:
+    nomination = _lock_nomination(nomination)
+    if nomination.project_id != project.pk:
+        raise NominationError("That nomination belongs to another project.")
+    if nomination.status == to:
+        return nomination
+    if to not in SECRETARIAT_TRANSITIONS.get(nomination.status, set()):
+        raise NominationError(
+            f"{nomination.full_name}: a {nomination.get_status_display().lower()} nomination cannot be "
+            f"{Status(to).label.lower() if to != Status.SUBMITTED else 'reinstated'}."
+        )
+    if to == Status.SELECTED:
+        _check_capacity(project, nomination)
+    return _move(actor=actor, nomination=nomination, to=to, note=note)
+
+
+@transaction.atomic
+def nomination_decide(*, actor: User, nomination: Nomination, to: str, note: str = "") -> Nomination:
+    """The Secretariat selects, wait-lists, rejects or reinstates (back to submitted) one nomination.
+
+    Selection is checked against the per-economy, overseas and local limits under the project's lock.
+    Side effects: audit entry named after the new status."""
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat decides on nominations.")
+    if to == Status.WITHDRAWN:
+        raise NominationError("Record a withdrawal with its reason instead.")
+    project = _lock_project(nomination.project)
+    return _decide(actor=actor, project=project, nomination=nomination, to=to, note=note)
+
+
+def nominations_decide_bulk(*, actor: User, project: Project, nomination_ids: list[int], to: str, note: str = ""):
+    """Decide many at once, in the NPOs' order of priority. Each decision is its own transaction, so one
+    refusal (a full quota, say) leaves the others done. Returns (decided, refusals as messages)."""
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat decides on nominations.")
+    decided, refused = [], []
+    ordered = Nomination.objects.filter(project=project, pk__in=nomination_ids).order_by("economy__name", "priority_rank", "id")
+    for nomination in ordered:
+        try:
+            with transaction.atomic():
+                locked_project = _lock_project(project)
+                decided.append(_decide(actor=actor, project=locked_project, nomination=nomination, to=to, note=note))
+        except NominationError as error:
+            refused.append(" ".join(error.messages))
+    return decided, refused
+
+
+@transaction.atomic
+def nominations_reorder(*, actor: User, project: Project, economy_id: int, ordered_ids: list[int]) -> None:
+    """The NPO sets its order of priority. `ordered_ids` must name every active nomination of the economy.
+
+    Side effects: audit entry `nominations.ranking.updated` on the project."""
+    project = _lock_project(project)
+    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=economy_id)
+    active = {
+        n.pk: n
+        for n in Nomination.objects.select_for_update()
+        .filter(project=project, economy_id=economy_id)
+        .exclude(status=Status.WITHDRAWN)
+    }
+    if set(ordered_ids) != set(active) or len(ordered_ids) != len(active):
+        raise NominationError("The list changed while you were ranking it; reload the page and try again.")
+    before = [pk for pk, _ in sorted(active.items(), key=lambda item: (item[1].priority_rank, item[0]))]
+    if before == list(ordered_ids):
+        return
+    for rank, pk in enumerate(ordered_ids, start=1):
+        nomination = active[pk]
+        if nomination.priority_rank != rank:
+            nomination.priority_rank = rank
+            nomination.save(update_fields=["priority_rank", "updated_at"])
+    audit_log(
+        actor=actor, action="nominations.ranking.updated", target=project,
+        changes={"order": [before, list(ordered_ids)]}, economy=actor.npo.economy,
+    )
+
+
+def nomination_move(*, actor: User, nomination: Nomination, up: bool) -> None:
+    """Move one candidate a place up or down in the economy's order of priority."""
+    order = list(
+        Nomination.objects.filter(project=nomination.project, economy_id=nomination.economy_id)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("priority_rank", "id")
+        .values_list("pk", flat=True)
+    )
+    if nomination.pk not in order:
+        raise NominationError("A withdrawn nomination has no place in the order of priority.")
+    i = order.index(nomination.pk)
+    j = i - 1 if up else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    nominations_reorder(actor=actor, project=nomination.project, economy_id=nomination.economy_id, ordered_ids=order)
+
+
+@transaction.atomic
+def deadline_extension_grant(*, actor: User, project: Project, economy, closes_at, reason: str) -> DeadlineExtension:
+    """Let one economy nominate until `closes_at`. Side effects: audit entry `nominations.extension.granted`."""
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat grants extensions.")
+    project = _lock_project(project)
+    if not reason.strip():
+        raise NominationError("Give the reason for the extension.")
+    if closes_at <= project.nomination_closes_at:
+        raise NominationError("An extension must end after the project's own closing date.")
+    if timezone.localtime(closes_at, project.zone).date() >= project.start_date:
+        raise NominationError(f"An extension must end before the project starts on {project.start_date:%-d %B %Y}.")
+    previous = DeadlineExtension.objects.filter(project=project, economy=economy).first()
+    extension, _ = DeadlineExtension.objects.update_or_create(
+        project=project, economy=economy, defaults={"closes_at": closes_at, "reason": reason, "granted_by": actor}
+    )
+    audit_log(
+        actor=actor, action="nominations.extension.granted", target=project, economy=economy, note=reason,
+        changes={"closes_at": [previous.closes_at.isoformat() if previous else None, closes_at.isoformat()]},
+    )
+    return extension
+
+
+@transaction.atomic
+def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploaded) -> Attachment:
+    """Store a biodata form, CV or endorsement letter, judged by content, under a generated name.
+    A new upload of the same kind replaces the old file. Side effects: audit entry `attachment_uploaded`."""
+    project = _lock_project(nomination.project)
+    nomination = _lock_nomination(nomination)
+    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+    if nomination.status not in EDITABLE_BY_NPO:
+        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be changed.")
+    if kind not in Attachment.Kind.values:
+        raise NominationError("Choose what kind of document this is.")
+    try:
+        file_type = sniff_document_type(uploaded)
+    except UnacceptableFile as error:
+        raise NominationError(str(error)) from error
+    old = Attachment.objects.filter(nomination=nomination, kind=kind).first()
+    if old:
+        old_file = old.file.name
+        old.delete()
+        transaction.on_commit(lambda: old.file.storage.delete(old_file))
+    attachment = Attachment(
+        nomination=nomination, kind=kind, file_type=file_type, original_name=display_name(uploaded.name),
+        size=uploaded.size, sha256=sha256_of(uploaded), uploaded_by=actor,
+    )
+    attachment.file.save("upload", uploaded, save=False)
+    attachment.save()
+    _record(
+        actor=actor, nomination=nomination, action="attachment_uploaded",
+        changes={"kind": kind, "file_type": file_type, "sha256": attachment.sha256},
+    )
+    return attachment
+
+
+def _participant_account(nomination: Nomination) -> User | None:
+    """The participant account of a selected candidate, created the first time (no usable password)."""
+    if nomination.participant_id:
+        return nomination.participant
+    user = User.objects.filter(email__iexact=nomination.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=nomination.email, password=None, full_name=nomination.full_name,
+            role=User.Role.PARTICIPANT, time_zone=nomination.economy.time_zone,
+        )
+    if not user.is_participant:
+        return None  # staff or an NPO officer already has an account and logs in with it
+    nomination.participant = user
+    nomination.save(update_fields=["participant", "updated_at"])
+    return user
+
+
+def _queue_email(*, key: str, to: str, subject: str, template: str, context: dict, project: Project) -> bool:
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={"to": to, "subject": subject, "body": render_to_string(template, context), "project": project},
+    )
+    if created:
+        from .tasks import send_outgoing_email
+
+        transaction.on_commit(lambda: send_outgoing_email.delay_safely(email.pk))
+    return created
+
+
+@transaction.atomic
+def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
+    """Send the results: each NPO officer gets their economy's outcome, each selected candidate an
+    invitation with a one-time link to set a password. Announcing again sends only what is new: an
+    outcome that changed, a candidate selected since. Side effects: OutgoingEmail rows, sent by Celery
+    after commit; audit entry `nominations.project.announced`."""
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat announces results.")
+    project = _lock_project(project)
+    decided = list(
+        Nomination.objects.filter(project=project, status__in=[Status.SELECTED, Status.WAITLISTED, Status.REJECTED])
+        .select_related("economy", "participant")
+        .order_by("economy__name", "priority_rank", "id")
+    )
+    if not decided:
+        raise NominationError("No nomination has been decided yet: there is nothing to announce.")
+    by_economy: dict = {}
+    for nomination in decided:
+        by_economy.setdefault(nomination.economy, []).append(nomination)
+    queued = {"outcomes": 0, "invitations": 0}
+    officers = User.objects.filter(role=User.Role.NPO_OFFICER, is_active=True, npo__economy__in=list(by_economy))
+    for officer in officers.select_related("npo"):
+        outcomes = by_economy[officer.npo.economy]
+        digest = hashlib.sha256(repr([(n.pk, n.status) for n in outcomes]).encode()).hexdigest()[:16]
+        queued["outcomes"] += _queue_email(
+            key=f"outcome:{project.pk}:{officer.pk}:{digest}", to=officer.email, project=project,
+            subject=f"APO {project.code}: results for {officer.npo.economy.name}",
+            template="nominations/email/outcome.txt",
+            context={"project": project, "officer": officer, "nominations": outcomes, "base_url": base_url},
+        )
+    for nomination in decided:
+        if nomination.status != Status.SELECTED:
+            continue
+        user = _participant_account(nomination)
+        link = ""
+        if user is not None and not user.has_usable_password():
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            link = base_url + reverse("accounts:invitation", args=[uid, default_token_generator.make_token(user)])
+        queued["invitations"] += _queue_email(
+            key=f"invitation:{nomination.pk}", to=nomination.email, project=project,
+            subject=f"You are selected for APO {project.code}: {project.title}",
+            template="nominations/email/invitation.txt",
+            context={"project": project, "nomination": nomination, "link": link, "base_url": base_url},
+        )
+    audit_log(actor=actor, action="nominations.project.announced", target=project, changes=queued)
+    return queued

@@ -1,0 +1,320 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import npo_officer_required, secretariat_required
+from audit.services import audit_log
+from projects import selectors as project_selectors
+
+from . import exports, selectors, services
+from .forms import (
+    AttachmentForm, DecisionForm, ExtensionForm, NominationForm, NoteForm, ReasonForm, ReviewFilterForm,
+)
+from .models import Attachment, Nomination
+
+Status = Nomination.Status
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _refusal(request, error) -> None:
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+def _npo_project(request, code):
+    """A project the officer's economy participates in; 404 for any other."""
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    if not project.participating_economies.filter(pk=request.user.economy_id).exists():
+        raise Http404("Your economy does not participate in this project.")
+    return project
+
+
+# ------------------------------------------------------------------ NPO officer
+
+
+@npo_officer_required
+def economy_nominations(request, code):
+    project = _npo_project(request, code)
+    economy_id = request.user.economy_id
+    context = {
+        "project": project,
+        "economy": request.user.npo.economy,
+        "nominations": selectors.economy_nominations(project=project, economy_id=economy_id),
+        "is_open": selectors.nominations_are_open(project=project, economy_id=economy_id),
+        "closes_at": selectors.closing_instant_for(project=project, economy_id=economy_id),
+    }
+    template = "nominations/_economy_table.html" if request.htmx else "nominations/economy_list.html"
+    return render(request, template, context)
+
+
+@npo_officer_required
+def nomination_create(request, code):
+    project = _npo_project(request, code)
+    form = NominationForm(_posted(request), project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                actor=request.user, project=project, data=form.cleaned_data, submit="submit" in request.POST
+            )
+        except services.NominationError as error:
+            form.add_error(None, error)
+        else:
+            verb = "submitted to the APO Secretariat" if nomination.status == Status.SUBMITTED else "saved as a draft"
+            messages.success(request, f"{nomination.full_name} was {verb}. Add the biodata form, CV and endorsement letter.")
+            return redirect("nominations:detail", pk=nomination.pk)
+    return render(request, "nominations/form.html", {
+        "form": form, "project": project, "nomination": None,
+        "is_open": selectors.nominations_are_open(project=project, economy_id=request.user.economy_id),
+        "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
+    })
+
+
+@npo_officer_required
+def nomination_edit(request, pk):
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    form = NominationForm(_posted(request), instance=nomination, project=nomination.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_update(actor=request.user, nomination=nomination, data=form.cleaned_data)
+        except services.NominationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The nomination was saved.")
+            return redirect("nominations:detail", pk=nomination.pk)
+    nomination.refresh_from_db()
+    return render(request, "nominations/form.html", {
+        "form": form, "project": nomination.project, "nomination": nomination,
+        "is_open": selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id),
+        "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+    })
+
+
+@require_POST
+@npo_officer_required
+def nomination_move(request, pk, direction):
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    try:
+        services.nomination_move(actor=request.user, nomination=nomination, up=direction == "up")
+    except services.NominationError as error:
+        _refusal(request, error)
+    if request.htmx:
+        return economy_nominations(request, nomination.project.code)
+    return redirect("nominations:economy", code=nomination.project.code)
+
+
+@require_POST
+@npo_officer_required
+def attachment_upload(request, pk):
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_upload(
+                actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
+            )
+        except services.NominationError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, f"{attachment.get_kind_display()} uploaded.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("nominations:detail", pk=nomination.pk)
+
+
+# ------------------------------------------------------------------ everyone allowed to see a nomination
+
+
+def nomination_detail(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    user = request.user
+    is_open = selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
+    npo_may_edit = user.is_npo_officer and is_open and nomination.status in services.EDITABLE_BY_NPO
+    context = {
+        "nomination": nomination,
+        "project": nomination.project,
+        "attachments": list(nomination.attachments.all()),
+        "history": selectors.nomination_history(nomination) if not user.is_participant else [],
+        "is_open": is_open,
+        "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+        "npo_may_edit": npo_may_edit,
+        "npo_may_submit": user.is_npo_officer and is_open and nomination.status == Status.DRAFT,
+        "npo_may_withdraw": user.is_npo_officer and is_open and nomination.status in services.NPO_TRANSITIONS,
+        "decisions": [
+            (to, label) for to, label in DecisionForm.DECISIONS
+            if user.is_secretariat and to in services.SECRETARIAT_TRANSITIONS.get(nomination.status, set())
+        ],
+        "secretariat_may_withdraw": user.is_secretariat and nomination.status in {Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED},
+        "attachment_form": AttachmentForm() if npo_may_edit else None,
+    }
+    return render(request, "nominations/detail.html", context)
+
+
+@require_POST
+def nomination_action(request, pk, action):
+    """Submit, withdraw, or a Secretariat decision on one nomination."""
+    if not request.user.is_authenticated:
+        raise Http404
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    user = request.user
+    try:
+        if action == "submit" and user.is_npo_officer:
+            services.nomination_submit(actor=user, nomination=nomination)
+            messages.success(request, f"{nomination.full_name} was submitted to the APO Secretariat.")
+        elif action == "withdraw" and (user.is_npo_officer or user.is_secretariat):
+            form = (ReasonForm if user.is_secretariat else NoteForm)(request.POST)
+            if not form.is_valid():
+                raise services.NominationError("Give the reason for the withdrawal.")
+            services.nomination_withdraw(actor=user, nomination=nomination, reason=form.cleaned_data["note"])
+            messages.success(request, f"{nomination.full_name} was withdrawn.")
+            if user.is_secretariat:
+                for suggestion in selectors.promotion_suggestions(nomination.project):
+                    messages.info(request, f"A seat is free: {suggestion.full_name} ({suggestion.economy.name}, "
+                                           f"rank {suggestion.priority_rank}) is next on the wait list.")
+        elif action in {Status.SELECTED, Status.WAITLISTED, Status.REJECTED, Status.SUBMITTED} and user.is_secretariat:
+            form = NoteForm(request.POST)
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.nomination_decide(actor=user, nomination=nomination, to=action, note=note)
+            messages.success(request, f"{nomination.full_name}: {services.DECISIONS[action]} done.")
+        else:
+            raise Http404("No such action.")
+    except (services.NominationError, PermissionDenied) as error:
+        _refusal(request, error)
+    return redirect(_safe_next(request, nomination))
+
+
+def _safe_next(request, nomination) -> str:
+    """Back to the page the action was taken on, if it is on this site; else the nomination's page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return nomination.get_absolute_url()
+
+
+def attachment_download(request, pk, kind):
+    if not request.user.is_authenticated:
+        raise Http404
+    nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
+    if request.user.is_participant:
+        raise Http404
+    attachment = get_object_or_404(Attachment, nomination=nomination, kind=kind)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+        content_type={"pdf": "application/pdf"}.get(attachment.file_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def nominations_export(request, code, fmt):
+    if not request.user.is_authenticated or not (request.user.is_secretariat or request.user.is_npo_officer):
+        raise Http404
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    nominations = selectors.nominations_visible_to(request.user).filter(project=project)
+    nominations = nominations.order_by("economy__name", "priority_rank", "id")
+    filename = f"{project.code}-nominations"
+    if request.user.is_npo_officer:
+        filename += f"-{request.user.npo.economy.code}"
+    audit_log(actor=request.user, action="nominations.export.downloaded", target=project,
+              changes={"format": fmt, "rows": nominations.count()}, economy=request.user.npo.economy if request.user.is_npo_officer else None)
+    if fmt == "csv":
+        body, content_type = exports.nominations_csv(nominations), "text/csv; charset=utf-8"
+    else:
+        body = exports.nominations_xlsx(nominations, title=f"{project.code} {project.title}")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+# ------------------------------------------------------------------ Secretariat
+
+
+@secretariat_required
+def review(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    filters = ReviewFilterForm(request.GET or None)
+    nominations = selectors.review_nominations(project=project, **filters.filters())
+    page = Paginator(nominations, 100).get_page(request.GET.get("page"))
+    return render(request, "nominations/review.html", {
+        "project": project,
+        "filters": filters,
+        "page": page,
+        "summary": selectors.quota_summary(project),
+        "suggestions": selectors.promotion_suggestions(project),
+        "decision_choices": DecisionForm.DECISIONS,
+        "extensions": project.extensions.select_related("economy").order_by("economy__name"),
+    })
+
+
+@require_POST
+@secretariat_required
+def review_decide(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    ids = [int(pk) for pk in request.POST.getlist("nominations") if pk.isdigit()]
+    form = DecisionForm(request.POST, nomination_ids=ids)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        decided, refused = services.nominations_decide_bulk(
+            actor=request.user, project=project, nomination_ids=form.cleaned_data["nominations"],
+            to=form.cleaned_data["decision"], note=form.cleaned_data["note"],
+        )
+        if decided:
+            messages.success(request, f"{services.DECISIONS[form.cleaned_data['decision']].capitalize()}: "
+                                      f"{len(decided)} nomination{'s' if len(decided) != 1 else ''}.")
+        for message in refused:
+            messages.error(request, message)
+    return redirect(f"{request.path.rsplit('decide/', 1)[0]}?{request.POST.get('query', '')}")
+
+
+@secretariat_required
+def extension_grant(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    form = ExtensionForm(_posted(request), project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deadline_extension_grant(
+                actor=request.user, project=project, economy=form.cleaned_data["economy"],
+                closes_at=form.closes_at(), reason=form.cleaned_data["reason"],
+            )
+        except services.NominationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['economy'].name} may nominate until "
+                                      f"{timezone.localtime(form.closes_at(), project.zone):%-d %B %Y, %H:%M} ({project.time_zone}).")
+            return redirect("nominations:review", code=project.code)
+    return render(request, "nominations/extension_form.html", {"project": project, "form": form})
+
+
+@secretariat_required
+def announce(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    if request.method == "POST":
+        try:
+            queued = services.project_announce(actor=request.user, project=project, base_url=request.build_absolute_uri("/")[:-1])
+        except services.NominationError as error:
+            _refusal(request, error)
+        else:
+            if queued["outcomes"] or queued["invitations"]:
+                messages.success(request, f"Results sent: {queued['outcomes']} outcome e-mail(s) to NPO officers and "
+                                          f"{queued['invitations']} invitation(s) to selected candidates.")
+            else:
+                messages.info(request, "Nothing new to announce: every result was already sent.")
+        return redirect("nominations:review", code=project.code)
+    return render(request, "nominations/announce_confirm.html", {"project": project, "summary": selectors.quota_summary(project)})

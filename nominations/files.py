@@ -55,5 +55,7 @@ def sha256_of(uploaded) -> str:
 def display_name(filename: str) -> str:
     """A file name safe to show: no path, no control or bidi-override characters, at most 120 characters."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    name = "".join(
+        ch for ch in name if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    )
     return (name.strip() or "document")[:120]

@@ -42,11 +42,15 @@ class NominationForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if self.project is not None:
-            twins = Nomination.objects.filter(project=self.project, email__iexact=email).exclude(status=Status.WITHDRAWN)
+            twins = Nomination.objects.filter(project=self.project, email__iexact=email).exclude(
+                status=Status.WITHDRAWN
+            )
             if self.instance.pk:
                 twins = twins.exclude(pk=self.instance.pk)
             if twins.exists():
-                raise forms.ValidationError("This candidate (same e-mail address) is already nominated for this project.")
+                raise forms.ValidationError(
+                    "This candidate (same e-mail address) is already nominated for this project."
+                )
         return email
 
     def validate_unique(self):
@@ -71,7 +75,9 @@ class AttachmentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
@@ -80,15 +86,16 @@ class ReasonForm(forms.Form):
 
 class DecisionForm(forms.Form):
     DECISIONS = [
-        (Status.SELECTED, "Select"),
+        (Status.SELECTED, "Select as participant"),
         (Status.WAITLISTED, "Wait-list"),
         (Status.REJECTED, "Reject"),
         (Status.SUBMITTED, "Reinstate (back to submitted)"),
     ]
     decision = forms.ChoiceField(choices=DECISIONS)
     note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
-    nominations = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True,
-                                                 error_messages={"required": "Tick at least one nomination."})
+    nominations = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], required=True, error_messages={"required": "Tick at least one nomination."}
+    )
 
     def __init__(self, *args, nomination_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,10 +103,14 @@ class DecisionForm(forms.Form):
 
 
 class ReviewFilterForm(forms.Form):
-    economy = forms.ModelChoiceField(queryset=Economy.objects.all(), required=False, empty_label="Every economy", to_field_name="code")
+    economy = forms.ModelChoiceField(
+        queryset=Economy.objects.all(), required=False, empty_label="Every economy", to_field_name="code"
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     gender = forms.ChoiceField(required=False, choices=[("", "Any gender"), *Nomination.Gender.choices])
-    organization_type = forms.ChoiceField(required=False, choices=[("", "Any organization"), *Nomination.OrganizationType.choices])
+    organization_type = forms.ChoiceField(
+        required=False, choices=[("", "Any organization"), *Nomination.OrganizationType.choices]
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -109,8 +120,11 @@ class ReviewFilterForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     economy = forms.ModelChoiceField(queryset=Economy.objects.none())
-    closing_date = forms.DateField(label="New closing date", widget=forms.DateInput(attrs={"type": "date"}),
-                                   help_text="Nominations from this economy close at the end of this day, project time.")
+    closing_date = forms.DateField(
+        label="New closing date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Nominations from this economy close at the end of this day, project time.",
+    )
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, project, **kwargs):

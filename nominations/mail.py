@@ -40,7 +40,8 @@ def outgoing_email_send(*, email_id: int) -> bool:
 
 def outgoing_email_failed(*, email_id: int, error: str, final: bool) -> None:
     OutgoingEmail.objects.filter(pk=email_id).exclude(status=OutgoingEmail.Status.SENT).update(
-        attempts=F("attempts") + 1, last_error=error[:2000],
+        attempts=F("attempts") + 1,
+        last_error=error[:2000],
         status=OutgoingEmail.Status.FAILED if final else OutgoingEmail.Status.PENDING,
     )
 

@@ -3,7 +3,7 @@ that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
 import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, When
 from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 
@@ -39,8 +39,7 @@ def nominations_open_q(economy_id) -> Q:
     """Projects this economy may still nominate for: published and before the closing instant or inside
     the economy's extension, by the database clock (PRODUCT.md rule 2)."""
     return Q(status=Project.Status.PUBLISHED) & (
-        Q(nomination_closes_at__gt=Now())
-        | Q(extensions__economy_id=economy_id, extensions__closes_at__gt=Now())
+        Q(nomination_closes_at__gt=Now()) | Q(extensions__economy_id=economy_id, extensions__closes_at__gt=Now())
     )
 
 
@@ -57,7 +56,9 @@ def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
         .select_related("hosting_economy")
         .annotate(
             extension_closes_at=Max("extensions__closes_at", filter=Q(extensions__economy=economy)),
-            submitted_count=Count("nominations", filter=mine & ~Q(nominations__status__in=[Status.DRAFT, Status.WITHDRAWN]), distinct=True),
+            submitted_count=Count(
+                "nominations", filter=mine & ~Q(nominations__status__in=[Status.DRAFT, Status.WITHDRAWN]), distinct=True
+            ),
             draft_count=Count("nominations", filter=mine & Q(nominations__status=Status.DRAFT), distinct=True),
         )
         .order_by("nomination_closes_at", "code")
@@ -77,11 +78,14 @@ def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomina
     return (
         Nomination.objects.filter(project=project, economy_id=economy_id)
         .annotate(attachment_count=Count("attachments"))
-        .order_by(Q(status=Status.WITHDRAWN).asc(), "priority_rank", "id")
+        .annotate(is_withdrawn=Case(When(status=Status.WITHDRAWN, then=1), default=0))
+        .order_by("is_withdrawn", "priority_rank", "id")
     )
 
 
-def review_nominations(*, project: Project, economy=None, status="", gender="", organization_type="") -> QuerySet[Nomination]:
+def review_nominations(
+    *, project: Project, economy=None, status="", gender="", organization_type=""
+) -> QuerySet[Nomination]:
     nominations = (
         Nomination.objects.filter(project=project)
         .exclude(status=Status.DRAFT)  # an NPO's drafts are its own until submitted
@@ -152,6 +156,8 @@ def promotion_suggestions(project: Project) -> list[Nomination]:
 
 
 def nomination_history(nomination: Nomination) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(
-        target_type=Nomination._meta.label_lower, target_id=str(nomination.pk)
-    ).select_related("actor").order_by("created_at", "id")
+    return (
+        AuditEntry.objects.filter(target_type=Nomination._meta.label_lower, target_id=str(nomination.pk))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

@@ -48,8 +48,16 @@ DECISIONS = {
 }
 # Fields an NPO officer fills in; nothing else is taken from a form (no status, economy or rank).
 CANDIDATE_FIELDS = [
-    "full_name", "gender", "email", "designation", "organization", "organization_type",
-    "education", "experience", "english_proficiency", "expectations",
+    "full_name",
+    "gender",
+    "email",
+    "designation",
+    "organization",
+    "organization_type",
+    "education",
+    "experience",
+    "english_proficiency",
+    "expectations",
 ]
 EDITABLE_BY_NPO = {Status.DRAFT, Status.SUBMITTED}
 
@@ -88,8 +96,12 @@ def _ensure_npo_may_nominate(*, actor: User, project: Project, economy_id: int) 
 
 def _record(*, actor, nomination: Nomination, action: str, changes=None, note="") -> None:
     audit_log(
-        actor=actor, action=f"nominations.nomination.{action}", target=nomination,
-        changes=changes, note=note, economy=nomination.economy,
+        actor=actor,
+        action=f"nominations.nomination.{action}",
+        target=nomination,
+        changes=changes,
+        note=note,
+        economy=nomination.economy,
     )
 
 
@@ -110,9 +122,7 @@ def _save_checked(nomination: Nomination, **save_kwargs) -> None:
         with transaction.atomic():
             nomination.save(**save_kwargs)
     except IntegrityError as error:
-        raise NominationError(
-            "This candidate (same e-mail address) is already nominated for this project."
-        ) from error
+        raise NominationError("This candidate (same e-mail address) is already nominated for this project.") from error
 
 
 @transaction.atomic
@@ -132,8 +142,12 @@ def nomination_create(*, actor: User, project: Project, data: dict, submit: bool
         .first()
     )
     nomination = Nomination(
-        project=project, economy_id=economy_id, status=Status.DRAFT, created_by=actor,
-        priority_rank=(last_rank or 0) + 1, is_overseas=economy_id != project.hosting_economy_id,
+        project=project,
+        economy_id=economy_id,
+        status=Status.DRAFT,
+        created_by=actor,
+        priority_rank=(last_rank or 0) + 1,
+        is_overseas=economy_id != project.hosting_economy_id,
         **_candidate_data(data),
     )
     _save_checked(nomination)
@@ -266,7 +280,9 @@ def nominations_decide_bulk(*, actor: User, project: Project, nomination_ids: li
     if not actor.is_secretariat:
         raise PermissionDenied("Only the APO Secretariat decides on nominations.")
     decided, refused = [], []
-    ordered = Nomination.objects.filter(project=project, pk__in=nomination_ids).order_by("economy__name", "priority_rank", "id")
+    ordered = Nomination.objects.filter(project=project, pk__in=nomination_ids).order_by(
+        "economy__name", "priority_rank", "id"
+    )
     for nomination in ordered:
         try:
             with transaction.atomic():
@@ -301,8 +317,11 @@ def nominations_reorder(*, actor: User, project: Project, economy_id: int, order
             nomination.priority_rank = rank
             nomination.save(update_fields=["priority_rank", "updated_at"])
     audit_log(
-        actor=actor, action="nominations.ranking.updated", target=project,
-        changes={"order": [before, list(ordered_ids)]}, economy=actor.npo.economy,
+        actor=actor,
+        action="nominations.ranking.updated",
+        target=project,
+        changes={"order": [before, list(ordered_ids)]},
+        economy=actor.npo.economy,
     )
 
 
@@ -340,7 +359,11 @@ def deadline_extension_grant(*, actor: User, project: Project, economy, closes_a
         project=project, economy=economy, defaults={"closes_at": closes_at, "reason": reason, "granted_by": actor}
     )
     audit_log(
-        actor=actor, action="nominations.extension.granted", target=project, economy=economy, note=reason,
+        actor=actor,
+        action="nominations.extension.granted",
+        target=project,
+        economy=economy,
+        note=reason,
         changes={"closes_at": [previous.closes_at.isoformat() if previous else None, closes_at.isoformat()]},
     )
     return extension
@@ -367,13 +390,20 @@ def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploade
         old.delete()
         transaction.on_commit(lambda: old.file.storage.delete(old_file))
     attachment = Attachment(
-        nomination=nomination, kind=kind, file_type=file_type, original_name=display_name(uploaded.name),
-        size=uploaded.size, sha256=sha256_of(uploaded), uploaded_by=actor,
+        nomination=nomination,
+        kind=kind,
+        file_type=file_type,
+        original_name=display_name(uploaded.name),
+        size=uploaded.size,
+        sha256=sha256_of(uploaded),
+        uploaded_by=actor,
     )
     attachment.file.save("upload", uploaded, save=False)
     attachment.save()
     _record(
-        actor=actor, nomination=nomination, action="attachment_uploaded",
+        actor=actor,
+        nomination=nomination,
+        action="attachment_uploaded",
         changes={"kind": kind, "file_type": file_type, "sha256": attachment.sha256},
     )
     return attachment
@@ -386,8 +416,11 @@ def _participant_account(nomination: Nomination) -> User | None:
     user = User.objects.filter(email__iexact=nomination.email).first()
     if user is None:
         user = User.objects.create_user(
-            email=nomination.email, password=None, full_name=nomination.full_name,
-            role=User.Role.PARTICIPANT, time_zone=nomination.economy.time_zone,
+            email=nomination.email,
+            password=None,
+            full_name=nomination.full_name,
+            role=User.Role.PARTICIPANT,
+            time_zone=nomination.economy.time_zone,
         )
     if not user.is_participant:
         return None  # staff or an NPO officer already has an account and logs in with it
@@ -433,7 +466,9 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
         outcomes = by_economy[officer.npo.economy]
         digest = hashlib.sha256(repr([(n.pk, n.status) for n in outcomes]).encode()).hexdigest()[:16]
         queued["outcomes"] += _queue_email(
-            key=f"outcome:{project.pk}:{officer.pk}:{digest}", to=officer.email, project=project,
+            key=f"outcome:{project.pk}:{officer.pk}:{digest}",
+            to=officer.email,
+            project=project,
             subject=f"APO {project.code}: results for {officer.npo.economy.name}",
             template="nominations/email/outcome.txt",
             context={"project": project, "officer": officer, "nominations": outcomes, "base_url": base_url},
@@ -447,7 +482,9 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             link = base_url + reverse("accounts:invitation", args=[uid, default_token_generator.make_token(user)])
         queued["invitations"] += _queue_email(
-            key=f"invitation:{nomination.pk}", to=nomination.email, project=project,
+            key=f"invitation:{nomination.pk}",
+            to=nomination.email,
+            project=project,
             subject=f"You are selected for APO {project.code}: {project.title}",
             template="nominations/email/invitation.txt",
             context={"project": project, "nomination": nomination, "link": link, "base_url": base_url},

@@ -14,7 +14,13 @@ from projects import selectors as project_selectors
 
 from . import exports, selectors, services
 from .forms import (
-    AttachmentForm, DecisionForm, ExtensionForm, NominationForm, NoteForm, ReasonForm, ReviewFilterForm,
+    AttachmentForm,
+    DecisionForm,
+    ExtensionForm,
+    NominationForm,
+    NoteForm,
+    ReasonForm,
+    ReviewFilterForm,
 )
 from .models import Attachment, Nomination
 
@@ -69,13 +75,21 @@ def nomination_create(request, code):
             form.add_error(None, error)
         else:
             verb = "submitted to the APO Secretariat" if nomination.status == Status.SUBMITTED else "saved as a draft"
-            messages.success(request, f"{nomination.full_name} was {verb}. Add the biodata form, CV and endorsement letter.")
+            messages.success(
+                request, f"{nomination.full_name} was {verb}. Add the biodata form, CV and endorsement letter."
+            )
             return redirect("nominations:detail", pk=nomination.pk)
-    return render(request, "nominations/form.html", {
-        "form": form, "project": project, "nomination": None,
-        "is_open": selectors.nominations_are_open(project=project, economy_id=request.user.economy_id),
-        "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
-    })
+    return render(
+        request,
+        "nominations/form.html",
+        {
+            "form": form,
+            "project": project,
+            "nomination": None,
+            "is_open": selectors.nominations_are_open(project=project, economy_id=request.user.economy_id),
+            "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
+        },
+    )
 
 
 @npo_officer_required
@@ -91,11 +105,17 @@ def nomination_edit(request, pk):
             messages.success(request, "The nomination was saved.")
             return redirect("nominations:detail", pk=nomination.pk)
     nomination.refresh_from_db()
-    return render(request, "nominations/form.html", {
-        "form": form, "project": nomination.project, "nomination": nomination,
-        "is_open": selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id),
-        "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
-    })
+    return render(
+        request,
+        "nominations/form.html",
+        {
+            "form": form,
+            "project": nomination.project,
+            "nomination": nomination,
+            "is_open": selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id),
+            "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+        },
+    )
 
 
 @require_POST
@@ -119,7 +139,10 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             attachment = services.attachment_upload(
-                actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
+                actor=request.user,
+                nomination=nomination,
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
             )
         except services.NominationError as error:
             _refusal(request, error)
@@ -153,10 +176,12 @@ def nomination_detail(request, pk):
         "npo_may_submit": user.is_npo_officer and is_open and nomination.status == Status.DRAFT,
         "npo_may_withdraw": user.is_npo_officer and is_open and nomination.status in services.NPO_TRANSITIONS,
         "decisions": [
-            (to, label) for to, label in DecisionForm.DECISIONS
+            (to, label)
+            for to, label in DecisionForm.DECISIONS
             if user.is_secretariat and to in services.SECRETARIAT_TRANSITIONS.get(nomination.status, set())
         ],
-        "secretariat_may_withdraw": user.is_secretariat and nomination.status in {Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED},
+        "secretariat_may_withdraw": user.is_secretariat
+        and nomination.status in {Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED},
         "attachment_form": AttachmentForm() if npo_may_edit else None,
     }
     return render(request, "nominations/detail.html", context)
@@ -181,8 +206,11 @@ def nomination_action(request, pk, action):
             messages.success(request, f"{nomination.full_name} was withdrawn.")
             if user.is_secretariat:
                 for suggestion in selectors.promotion_suggestions(nomination.project):
-                    messages.info(request, f"A seat is free: {suggestion.full_name} ({suggestion.economy.name}, "
-                                           f"rank {suggestion.priority_rank}) is next on the wait list.")
+                    messages.info(
+                        request,
+                        f"A seat is free: {suggestion.full_name} ({suggestion.economy.name}, "
+                        f"rank {suggestion.priority_rank}) is next on the wait list.",
+                    )
         elif action in {Status.SELECTED, Status.WAITLISTED, Status.REJECTED, Status.SUBMITTED} and user.is_secretariat:
             form = NoteForm(request.POST)
             note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -211,7 +239,9 @@ def attachment_download(request, pk, kind):
         raise Http404
     attachment = get_object_or_404(Attachment, nomination=nomination, kind=kind)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.download_name,
         content_type={"pdf": "application/pdf"}.get(attachment.file_type, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -228,8 +258,13 @@ def nominations_export(request, code, fmt):
     filename = f"{project.code}-nominations"
     if request.user.is_npo_officer:
         filename += f"-{request.user.npo.economy.code}"
-    audit_log(actor=request.user, action="nominations.export.downloaded", target=project,
-              changes={"format": fmt, "rows": nominations.count()}, economy=request.user.npo.economy if request.user.is_npo_officer else None)
+    audit_log(
+        actor=request.user,
+        action="nominations.export.downloaded",
+        target=project,
+        changes={"format": fmt, "rows": nominations.count()},
+        economy=request.user.npo.economy if request.user.is_npo_officer else None,
+    )
     if fmt == "csv":
         body, content_type = exports.nominations_csv(nominations), "text/csv; charset=utf-8"
     else:
@@ -249,15 +284,19 @@ def review(request, code):
     filters = ReviewFilterForm(request.GET or None)
     nominations = selectors.review_nominations(project=project, **filters.filters())
     page = Paginator(nominations, 100).get_page(request.GET.get("page"))
-    return render(request, "nominations/review.html", {
-        "project": project,
-        "filters": filters,
-        "page": page,
-        "summary": selectors.quota_summary(project),
-        "suggestions": selectors.promotion_suggestions(project),
-        "decision_choices": DecisionForm.DECISIONS,
-        "extensions": project.extensions.select_related("economy").order_by("economy__name"),
-    })
+    return render(
+        request,
+        "nominations/review.html",
+        {
+            "project": project,
+            "filters": filters,
+            "page": page,
+            "summary": selectors.quota_summary(project),
+            "suggestions": selectors.promotion_suggestions(project),
+            "decision_choices": DecisionForm.DECISIONS,
+            "extensions": project.extensions.select_related("economy").order_by("economy__name"),
+        },
+    )
 
 
 @require_POST
@@ -272,12 +311,18 @@ def review_decide(request, code):
                 messages.error(request, error)
     else:
         decided, refused = services.nominations_decide_bulk(
-            actor=request.user, project=project, nomination_ids=form.cleaned_data["nominations"],
-            to=form.cleaned_data["decision"], note=form.cleaned_data["note"],
+            actor=request.user,
+            project=project,
+            nomination_ids=form.cleaned_data["nominations"],
+            to=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
         )
         if decided:
-            messages.success(request, f"{services.DECISIONS[form.cleaned_data['decision']].capitalize()}: "
-                                      f"{len(decided)} nomination{'s' if len(decided) != 1 else ''}.")
+            messages.success(
+                request,
+                f"{services.DECISIONS[form.cleaned_data['decision']].capitalize()}: "
+                f"{len(decided)} nomination{'s' if len(decided) != 1 else ''}.",
+            )
         for message in refused:
             messages.error(request, message)
     return redirect(f"{request.path.rsplit('decide/', 1)[0]}?{request.POST.get('query', '')}")
@@ -290,14 +335,20 @@ def extension_grant(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             services.deadline_extension_grant(
-                actor=request.user, project=project, economy=form.cleaned_data["economy"],
-                closes_at=form.closes_at(), reason=form.cleaned_data["reason"],
+                actor=request.user,
+                project=project,
+                economy=form.cleaned_data["economy"],
+                closes_at=form.closes_at(),
+                reason=form.cleaned_data["reason"],
             )
         except services.NominationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{form.cleaned_data['economy'].name} may nominate until "
-                                      f"{timezone.localtime(form.closes_at(), project.zone):%-d %B %Y, %H:%M} ({project.time_zone}).")
+            messages.success(
+                request,
+                f"{form.cleaned_data['economy'].name} may nominate until "
+                f"{timezone.localtime(form.closes_at(), project.zone):%-d %B %Y, %H:%M} ({project.time_zone}).",
+            )
             return redirect("nominations:review", code=project.code)
     return render(request, "nominations/extension_form.html", {"project": project, "form": form})
 
@@ -307,14 +358,21 @@ def announce(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
     if request.method == "POST":
         try:
-            queued = services.project_announce(actor=request.user, project=project, base_url=request.build_absolute_uri("/")[:-1])
+            queued = services.project_announce(
+                actor=request.user, project=project, base_url=request.build_absolute_uri("/")[:-1]
+            )
         except services.NominationError as error:
             _refusal(request, error)
         else:
             if queued["outcomes"] or queued["invitations"]:
-                messages.success(request, f"Results sent: {queued['outcomes']} outcome e-mail(s) to NPO officers and "
-                                          f"{queued['invitations']} invitation(s) to selected candidates.")
+                messages.success(
+                    request,
+                    f"Results sent: {queued['outcomes']} outcome e-mail(s) to NPO officers and "
+                    f"{queued['invitations']} invitation(s) to selected candidates.",
+                )
             else:
                 messages.info(request, "Nothing new to announce: every result was already sent.")
         return redirect("nominations:review", code=project.code)
-    return render(request, "nominations/announce_confirm.html", {"project": project, "summary": selectors.quota_summary(project)})
+    return render(
+        request, "nominations/announce_confirm.html", {"project": project, "summary": selectors.quota_summary(project)}
+    )

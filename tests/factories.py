@@ -109,11 +109,16 @@ class NominationFactory(factory.django.DjangoModelFactory):
 def candidate(**overrides) -> dict:
     """The fields an NPO officer fills in for a candidate."""
     data = {
-        "full_name": "Nguyễn Văn An", "gender": Nomination.Gender.MALE, "email": "an@example.org",
-        "designation": "Deputy Director", "organization": "Ministry of Planning",
+        "full_name": "Nguyễn Văn An",
+        "gender": Nomination.Gender.MALE,
+        "email": "an@example.org",
+        "designation": "Deputy Director",
+        "organization": "Ministry of Planning",
         "organization_type": Nomination.OrganizationType.GOVERNMENT,
-        "english_proficiency": Nomination.EnglishProficiency.ADVANCED, "education": "MBA",
-        "experience": "10 years", "expectations": "Learn",
+        "english_proficiency": Nomination.EnglishProficiency.ADVANCED,
+        "education": "MBA",
+        "experience": "10 years",
+        "expectations": "Learn",
     }
     data.update(overrides)
     return data

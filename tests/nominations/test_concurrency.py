@@ -36,7 +36,9 @@ def test_two_officers_deciding_at_once_never_exceed_the_limit():
         thread.join(timeout=30)
 
     assert sorted(outcomes.values()) == [
-        "Sri Lanka already has 1 selected participant: the limit is 1 per economy.", "selected"]
+        "Sri Lanka already has 1 selected participant: the limit is 1 per economy.",
+        "selected",
+    ]
     assert Nomination.objects.filter(status=Nomination.Status.SELECTED).count() == 1
 
 
@@ -48,10 +50,19 @@ def test_the_database_refuses_the_same_candidate_twice_even_when_two_requests_ra
     def nominate():
         try:
             barrier.wait(timeout=10)
-            services.nomination_create(actor=npo_officer, project=project, data={
-                "full_name": "Twin", "gender": "female", "email": "twin@example.org", "designation": "D",
-                "organization": "O", "organization_type": "government", "english_proficiency": "fluent",
-            })
+            services.nomination_create(
+                actor=npo_officer,
+                project=project,
+                data={
+                    "full_name": "Twin",
+                    "gender": "female",
+                    "email": "twin@example.org",
+                    "designation": "D",
+                    "organization": "O",
+                    "organization_type": "government",
+                    "english_proficiency": "fluent",
+                },
+            )
             results.append("created")
         except services.NominationError as error:
             results.append(" ".join(error.messages))

@@ -23,12 +23,16 @@ Status = Nomination.Status
 def test_an_npo_officer_nominates_for_their_own_economy_at_the_end_of_the_list(npo_officer):
     project = ProjectFactory(hosting_economy=economy("JP"))
     first = services.nomination_create(actor=npo_officer, project=project, data=candidate(email="a@example.org"))
-    second = services.nomination_create(actor=npo_officer, project=project, data=candidate(email="B@Example.org"), submit=True)
+    second = services.nomination_create(
+        actor=npo_officer, project=project, data=candidate(email="B@Example.org"), submit=True
+    )
     assert (first.economy.code, first.status, first.priority_rank, first.is_overseas) == ("LK", Status.DRAFT, 1, True)
     assert (second.status, second.priority_rank, second.email) == (Status.SUBMITTED, 2, "b@example.org")
     assert second.submitted_at is not None
     assert list(AuditEntry.objects.filter(target_id=str(second.pk)).values_list("action", flat=True)) == [
-        "nominations.nomination.submitted", "nominations.nomination.created"]
+        "nominations.nomination.submitted",
+        "nominations.nomination.created",
+    ]
 
 
 @pytest.mark.django_db
@@ -78,7 +82,9 @@ def test_only_published_projects_take_nominations(npo_officer, status):
 
 
 def _closed_project(**kwargs):
-    return ProjectFactory(nomination_closes_at=timezone.now() - datetime.timedelta(seconds=1), time_zone="Asia/Colombo", **kwargs)
+    return ProjectFactory(
+        nomination_closes_at=timezone.now() - datetime.timedelta(seconds=1), time_zone="Asia/Colombo", **kwargs
+    )
 
 
 @pytest.mark.django_db
@@ -91,8 +97,9 @@ def test_nothing_is_nominated_edited_submitted_or_withdrawn_after_the_closing_in
         lambda: services.nomination_update(actor=npo_officer, nomination=draft, data={"full_name": "Late"}),
         lambda: services.nomination_submit(actor=npo_officer, nomination=draft),
         lambda: services.nomination_withdraw(actor=npo_officer, nomination=submitted),
-        lambda: services.nominations_reorder(actor=npo_officer, project=project, economy_id=draft.economy_id,
-                                             ordered_ids=[submitted.pk, draft.pk]),
+        lambda: services.nominations_reorder(
+            actor=npo_officer, project=project, economy_id=draft.economy_id, ordered_ids=[submitted.pk, draft.pk]
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(services.NominationError, match=f"Nominations for {project.code} closed on"):
@@ -117,28 +124,49 @@ def test_the_database_clock_decides_not_the_application_servers(npo_officer, mon
 def test_an_extension_reopens_nominations_for_that_economy_only(npo_officer, other_npo_officer, secretariat):
     project = _closed_project(participating_economies=["LK", "PH"])
     until = timezone.now() + datetime.timedelta(days=2)
-    services.deadline_extension_grant(actor=secretariat, project=project, economy=economy("LK"), closes_at=until,
-                                      reason="The NPO's server was down on the closing day.")
+    services.deadline_extension_grant(
+        actor=secretariat,
+        project=project,
+        economy=economy("LK"),
+        closes_at=until,
+        reason="The NPO's server was down on the closing day.",
+    )
     nomination = services.nomination_create(actor=npo_officer, project=project, data=candidate())
     assert nomination.economy.code == "LK"
     with pytest.raises(services.NominationError, match="closed on"):
         services.nomination_create(actor=other_npo_officer, project=project, data=candidate(email="x@example.org"))
     entry = AuditEntry.objects.get(action="nominations.extension.granted")
-    assert (entry.actor, entry.economy.code, entry.note) == (secretariat, "LK", "The NPO's server was down on the closing day.")
+    assert (entry.actor, entry.economy.code, entry.note) == (
+        secretariat,
+        "LK",
+        "The NPO's server was down on the closing day.",
+    )
 
 
 @pytest.mark.django_db
 def test_an_extension_needs_a_reason_and_must_end_before_the_project_starts(secretariat, npo_officer):
     project = _closed_project()
     with pytest.raises(services.NominationError, match="Give the reason"):
-        services.deadline_extension_grant(actor=secretariat, project=project, economy=economy("LK"),
-                                          closes_at=timezone.now() + datetime.timedelta(days=1), reason=" ")
+        services.deadline_extension_grant(
+            actor=secretariat,
+            project=project,
+            economy=economy("LK"),
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            reason=" ",
+        )
     starts = datetime.datetime.combine(project.start_date, datetime.time(9), tzinfo=project.zone)
     with pytest.raises(services.NominationError, match="must end before the project starts"):
-        services.deadline_extension_grant(actor=secretariat, project=project, economy=economy("LK"), closes_at=starts, reason="x")
+        services.deadline_extension_grant(
+            actor=secretariat, project=project, economy=economy("LK"), closes_at=starts, reason="x"
+        )
     with pytest.raises(PermissionDenied):
-        services.deadline_extension_grant(actor=npo_officer, project=project, economy=economy("LK"),
-                                          closes_at=timezone.now() + datetime.timedelta(days=1), reason="x")
+        services.deadline_extension_grant(
+            actor=npo_officer,
+            project=project,
+            economy=economy("LK"),
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            reason="x",
+        )
     assert not DeadlineExtension.objects.exists()
 
 
@@ -150,7 +178,9 @@ def test_the_same_candidate_twice_on_one_project_is_refused_with_a_clear_message
     project = ProjectFactory(participating_economies=["LK", "PH"])
     services.nomination_create(actor=npo_officer, project=project, data=candidate(email="an@example.org"))
     for officer in (npo_officer, other_npo_officer):
-        with pytest.raises(services.NominationError, match=r"This candidate \(same e-mail address\) is already nominated"):
+        with pytest.raises(
+            services.NominationError, match=r"This candidate \(same e-mail address\) is already nominated"
+        ):
             services.nomination_create(actor=officer, project=project, data=candidate(email="AN@example.org "))
     assert Nomination.objects.count() == 1
     # on another project the same person is welcome
@@ -170,21 +200,33 @@ def test_a_withdrawn_candidate_can_be_nominated_again(npo_officer):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start, to, allowed", [
-    (Status.SUBMITTED, Status.SELECTED, True), (Status.SUBMITTED, Status.WAITLISTED, True),
-    (Status.SUBMITTED, Status.REJECTED, True), (Status.WAITLISTED, Status.SELECTED, True),
-    (Status.SELECTED, Status.WAITLISTED, True), (Status.REJECTED, Status.SUBMITTED, True),
-    (Status.WAITLISTED, Status.SUBMITTED, True),
-    (Status.REJECTED, Status.SELECTED, False), (Status.WITHDRAWN, Status.SELECTED, False),
-    (Status.WITHDRAWN, Status.SUBMITTED, False), (Status.DRAFT, Status.SELECTED, False),
-])
+@pytest.mark.parametrize(
+    "start, to, allowed",
+    [
+        (Status.SUBMITTED, Status.SELECTED, True),
+        (Status.SUBMITTED, Status.WAITLISTED, True),
+        (Status.SUBMITTED, Status.REJECTED, True),
+        (Status.WAITLISTED, Status.SELECTED, True),
+        (Status.SELECTED, Status.WAITLISTED, True),
+        (Status.REJECTED, Status.SUBMITTED, True),
+        (Status.WAITLISTED, Status.SUBMITTED, True),
+        (Status.REJECTED, Status.SELECTED, False),
+        (Status.WITHDRAWN, Status.SELECTED, False),
+        (Status.WITHDRAWN, Status.SUBMITTED, False),
+        (Status.DRAFT, Status.SELECTED, False),
+    ],
+)
 def test_the_secretariat_moves_a_nomination_only_along_allowed_transitions(secretariat, start, to, allowed):
     nomination = NominationFactory(status=start)
     if allowed:
         services.nomination_decide(actor=secretariat, nomination=nomination, to=to, note="Strong profile")
         entry = AuditEntry.objects.get(target_id=str(nomination.pk))
         assert (entry.actor, entry.changes, entry.note, entry.economy.code) == (
-            secretariat, {"status": [start, to]}, "Strong profile", "LK")
+            secretariat,
+            {"status": [start, to]},
+            "Strong profile",
+            "LK",
+        )
     else:
         with pytest.raises(services.NominationError):
             services.nomination_decide(actor=secretariat, nomination=nomination, to=to)
@@ -232,13 +274,16 @@ def test_selection_never_exceeds_the_per_economy_limit(secretariat):
     first, second, third = NominationFactory.create_batch(3, project=project)
     for nomination in (first, second):
         services.nomination_decide(actor=secretariat, nomination=nomination, to=Status.SELECTED)
-    with pytest.raises(services.NominationError, match="Sri Lanka already has 2 selected participants: the limit is 2 per economy."):
+    with pytest.raises(
+        services.NominationError, match="Sri Lanka already has 2 selected participants: the limit is 2 per economy."
+    ):
         services.nomination_decide(actor=secretariat, nomination=third, to=Status.SELECTED)
     third.refresh_from_db()
     assert third.status == Status.SUBMITTED
     # another economy still has its seats
-    services.nomination_decide(actor=secretariat, nomination=NominationFactory(project=project, economy=economy("ID")),
-                               to=Status.SELECTED)
+    services.nomination_decide(
+        actor=secretariat, nomination=NominationFactory(project=project, economy=economy("ID")), to=Status.SELECTED
+    )
 
 
 @pytest.mark.django_db
@@ -260,10 +305,14 @@ def test_bulk_selection_takes_the_npos_order_and_stops_at_the_limit(secretariat)
     project = ProjectFactory(per_economy_limit=2)
     ranked = [NominationFactory(project=project, priority_rank=rank, full_name=f"Rank {rank}") for rank in (3, 1, 2)]
     decided, refused = services.nominations_decide_bulk(
-        actor=secretariat, project=project, nomination_ids=[n.pk for n in ranked], to=Status.SELECTED, note="Batch 1")
+        actor=secretariat, project=project, nomination_ids=[n.pk for n in ranked], to=Status.SELECTED, note="Batch 1"
+    )
     assert [n.full_name for n in decided] == ["Rank 1", "Rank 2"]
     assert refused == ["Sri Lanka already has 2 selected participants: the limit is 2 per economy."]
-    assert set(Nomination.objects.filter(status=Status.SELECTED).values_list("full_name", flat=True)) == {"Rank 1", "Rank 2"}
+    assert set(Nomination.objects.filter(status=Status.SELECTED).values_list("full_name", flat=True)) == {
+        "Rank 1",
+        "Rank 2",
+    }
 
 
 @pytest.mark.django_db
@@ -285,14 +334,22 @@ def test_when_a_selected_participant_withdraws_the_next_wait_listed_of_that_econ
 @pytest.mark.django_db
 def test_the_npo_reorders_its_candidates_without_retyping(npo_officer):
     project = ProjectFactory()
-    a, b, c = (services.nomination_create(actor=npo_officer, project=project, data=candidate(email=f"{x}@example.org", full_name=x))
-               for x in "ABC")
+    a, b, c = (
+        services.nomination_create(
+            actor=npo_officer, project=project, data=candidate(email=f"{x}@example.org", full_name=x)
+        )
+        for x in "ABC"
+    )
     services.nomination_move(actor=npo_officer, nomination=c, up=True)
     services.nomination_move(actor=npo_officer, nomination=c, up=True)
-    order = list(Nomination.objects.filter(project=project).order_by("priority_rank").values_list("full_name", flat=True))
+    order = list(
+        Nomination.objects.filter(project=project).order_by("priority_rank").values_list("full_name", flat=True)
+    )
     assert order == ["C", "A", "B"]
     with pytest.raises(services.NominationError, match="The list changed"):
-        services.nominations_reorder(actor=npo_officer, project=project, economy_id=a.economy_id, ordered_ids=[a.pk, b.pk])
+        services.nominations_reorder(
+            actor=npo_officer, project=project, economy_id=a.economy_id, ordered_ids=[a.pk, b.pk]
+        )
 
 
 # ---------------------------------------------------------------- the announcement
@@ -306,7 +363,9 @@ def test_the_announcement_sends_each_email_once_and_invites_selected_candidates(
     app.conf.task_always_eager = True
     try:
         project = ProjectFactory()
-        chosen = NominationFactory(project=project, status=Status.SELECTED, email="chosen@example.org", full_name="Chosen One")
+        chosen = NominationFactory(
+            project=project, status=Status.SELECTED, email="chosen@example.org", full_name="Chosen One"
+        )
         NominationFactory(project=project, status=Status.WAITLISTED, full_name="Next In Line")
         queued = services.project_announce(actor=secretariat, project=project, base_url="https://portal.example.org")
         assert queued == {"outcomes": 1, "invitations": 1}

@@ -1,0 +1,441 @@
+import csv
+import datetime
+import io
+import re
+import zipfile
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from audit.models import AuditEntry
+from nominations.models import Attachment, DeadlineExtension, Nomination
+from tests.factories import NominationFactory, ProjectFactory, candidate, economy
+from tests.pages import page_text
+
+Status = Nomination.Status
+
+
+_text = page_text
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _xlsx() -> bytes:
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the NPO officer's pages
+
+
+@pytest.mark.django_db
+def test_an_npo_officer_submits_a_candidate_and_sees_it_ranked(login, npo_officer):
+    project = ProjectFactory(per_economy_limit=2)
+    client = login(npo_officer)
+    response = client.post(reverse("nominations:create", args=[project.code]), {**candidate(), "submit": ""})
+    nomination = Nomination.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("nominations:detail", args=[nomination.pk])
+    assert (nomination.status, nomination.economy.code, nomination.created_by) == (Status.SUBMITTED, "LK", npo_officer)
+    page = _text(client.get(reverse("nominations:economy", args=[project.code])))
+    assert "Sri Lanka's nominations" in page and "Nguyễn Văn An" in page and "Submitted" in page
+    assert "At most 2 participants from each economy will be selected." in page
+
+
+@pytest.mark.django_db
+def test_saving_as_draft_keeps_it_from_the_secretariat(login, npo_officer, secretariat):
+    project = ProjectFactory()
+    login(npo_officer).post(reverse("nominations:create", args=[project.code]), {**candidate(), "draft": ""})
+    nomination = Nomination.objects.get()
+    assert nomination.status == Status.DRAFT
+    assert login(secretariat).get(reverse("nominations:detail", args=[nomination.pk])).status_code == 404
+    review = login(secretariat).get(reverse("nominations:review", args=[project.code]))
+    assert list(review.context["page"].object_list) == []
+
+
+@pytest.mark.django_db
+def test_posted_status_economy_or_rank_fields_change_nothing(login, npo_officer):
+    project = ProjectFactory(participating_economies=["LK", "PH"])
+    login(npo_officer).post(
+        reverse("nominations:create", args=[project.code]),
+        {
+            **candidate(),
+            "status": "selected",
+            "economy": economy("PH").pk,
+            "priority_rank": "1",
+            "participant": "1",
+            "project": "999",
+            "is_overseas": "false",
+        },
+    )
+    nomination = Nomination.objects.get()
+    assert (nomination.status, nomination.economy.code, nomination.participant) == (Status.DRAFT, "LK", None)
+
+
+@pytest.mark.django_db
+def test_the_same_candidate_twice_gets_a_clear_message_on_the_form(login, npo_officer):
+    project = ProjectFactory()
+    NominationFactory(project=project, email="an@example.org")
+    response = login(npo_officer).post(
+        reverse("nominations:create", args=[project.code]), candidate(email="An@Example.org")
+    )
+    assert response.status_code == 200
+    assert "This candidate (same e-mail address) is already nominated for this project." in _text(response)
+    assert Nomination.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_after_the_closing_date_the_pages_say_so_and_posts_change_nothing(login, npo_officer):
+    project = ProjectFactory(
+        time_zone="Asia/Colombo", nomination_closes_at=datetime.datetime(2026, 1, 10, 18, 29, 59, tzinfo=datetime.UTC)
+    )
+    project.start_date = max(project.start_date, datetime.date(2026, 2, 1))
+    nomination = NominationFactory(project=project, status=Status.DRAFT, full_name="Draft Person")
+    client = login(npo_officer)
+    page = _text(client.get(reverse("nominations:economy", args=[project.code])))
+    assert "Nominations closed on 10 January 2026, 23:59 (Asia/Colombo)." in page
+    assert "Nominate a candidate" not in page
+    detail = _text(client.get(reverse("nominations:detail", args=[nomination.pk])))
+    assert "Everything here is read-only" in detail and "Submit to the APO Secretariat" not in detail
+    response = client.post(reverse("nominations:create", args=[project.code]), candidate(), follow=True)
+    assert f"Nominations for {project.code} closed on 10 January 2026 at 23:59 (Asia/Colombo)." in _text(response)
+    client.post(reverse("nominations:edit", args=[nomination.pk]), candidate(full_name="Changed"))
+    client.post(reverse("nominations:action", args=[nomination.pk, "submit"]))
+    nomination.refresh_from_db()
+    assert (nomination.full_name, nomination.status, Nomination.objects.count()) == ("Draft Person", Status.DRAFT, 1)
+
+
+@pytest.mark.django_db
+def test_reordering_moves_a_candidate_without_retyping(login, npo_officer):
+    project = ProjectFactory()
+    first = NominationFactory(project=project, priority_rank=1, full_name="First")
+    second = NominationFactory(project=project, priority_rank=2, full_name="Second")
+    response = login(npo_officer).post(reverse("nominations:move", args=[second.pk, "up"]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    table = _text(response)
+    assert table.index("Second") < table.index("First") and "<html" not in table  # only the table, for htmx
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.priority_rank, first.priority_rank) == (1, 2)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, file_type",
+    [
+        ("biodata.pdf", b"%PDF-1.7\n%test\n", "pdf"),
+        ("cv.docx", _docx(), "docx"),
+        ("form.xlsx", _xlsx(), "xlsx"),
+        ("biodata-no-extension", b"%PDF-1.4 judged by content", "pdf"),
+    ],
+)
+def test_documents_are_judged_by_content_and_stored_under_generated_names(login, npo_officer, name, content, file_type):
+    nomination = NominationFactory(status=Status.DRAFT)
+    response = login(npo_officer).post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert "Curriculum vitae uploaded." in _text(response)
+    attachment = Attachment.objects.get()
+    assert (attachment.file_type, attachment.original_name, attachment.size) == (file_type, name, len(content))
+    assert re.fullmatch(rf"nominations/{nomination.project_id}/[0-9a-f]{{32}}", attachment.file.name)
+    download = login(npo_officer).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))
+    assert download["Content-Disposition"] == f'attachment; filename="{attachment.download_name}"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("cv.pdf", b"MZ\x90\x00\x03 an executable renamed", "Upload a PDF, Word (.docx) or Excel (.xlsx) file."),
+        ("cv.pdf", b"", "The submitted file is empty."),
+        ("cv.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024 - 4), "The file is 5.0 MB; the limit is 5 MB."),
+        ("cv.svg", b"<svg onload=alert(1)>", "Upload a PDF, Word (.docx) or Excel (.xlsx) file."),
+        ("cv.html", b"<html><script>alert(1)</script>", "Upload a PDF, Word (.docx) or Excel (.xlsx) file."),
+        ("cv.docx", b"PK\x03\x04 not really a zip", "The file looks like an Office document but is damaged."),
+    ],
+)
+def test_unacceptable_documents_get_a_clear_message_and_nothing_is_stored(login, npo_officer, name, content, message):
+    nomination = NominationFactory(status=Status.DRAFT)
+    response = login(npo_officer).post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert message in _text(response)
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_of_exactly_5_mb_is_accepted(login, npo_officer):
+    nomination = NominationFactory(status=Status.DRAFT)
+    content = b"%PDF-" + b"x" * (5 * 1024 * 1024 - 5)
+    login(npo_officer).post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "biodata", "file": SimpleUploadedFile("b.pdf", content)},
+    )
+    assert Attachment.objects.get().size == 5 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_a_new_upload_replaces_the_old_document_of_that_kind(login, npo_officer):
+    nomination = NominationFactory(status=Status.DRAFT)
+    url = reverse("nominations:attachment_upload", args=[nomination.pk])
+    login(npo_officer).post(url, {"kind": "cv", "file": SimpleUploadedFile("old.pdf", b"%PDF-old")})
+    login(npo_officer).post(url, {"kind": "cv", "file": SimpleUploadedFile("new.pdf", b"%PDF-new")})
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["new.pdf"]
+
+
+# ---------------------------------------------------------------- rule 8: 404 for anyone who may not see it
+
+
+@pytest.mark.django_db
+def test_an_officer_of_another_economy_gets_404_on_every_nomination_url(login, other_npo_officer, npo_officer):
+    project = ProjectFactory(participating_economies=["LK", "PH"])
+    nomination = NominationFactory(project=project, status=Status.SUBMITTED, email="lk@example.org")
+    login(npo_officer).post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4")},
+    )
+    client = login(other_npo_officer)
+    for url in [
+        reverse("nominations:detail", args=[nomination.pk]),
+        reverse("nominations:edit", args=[nomination.pk]),
+        reverse("nominations:attachment", args=[nomination.pk, "cv"]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [
+        reverse("nominations:edit", args=[nomination.pk]),
+        reverse("nominations:move", args=[nomination.pk, "up"]),
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        reverse("nominations:action", args=[nomination.pk, "withdraw"]),
+        reverse("nominations:action", args=[nomination.pk, "submit"]),
+        reverse("nominations:action", args=[nomination.pk, "selected"]),
+    ]:
+        assert client.post(url, {"full_name": "Hijacked", "note": "x"}).status_code == 404, url
+    for fmt in ("csv", "xlsx"):
+        export = client.get(reverse("nominations:export", args=[project.code, fmt]))
+        assert export.status_code == 200 and b"lk@example.org" not in export.content
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.full_name != "Hijacked") == (Status.SUBMITTED, True)
+
+
+@pytest.mark.django_db
+def test_participants_see_only_their_own_nomination_and_no_documents(login, participant):
+    mine = NominationFactory(participant=participant, status=Status.SELECTED)
+    other = NominationFactory(status=Status.SELECTED)
+    client = login(participant)
+    page = _text(client.get(reverse("nominations:detail", args=[mine.pk])))
+    assert mine.full_name in page and "History" not in page
+    assert client.get(reverse("nominations:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("nominations:attachment", args=[mine.pk, "cv"])).status_code == 404
+    assert client.get(reverse("nominations:export", args=[mine.project.code, "csv"])).status_code == 404
+    assert client.get(reverse("nominations:review", args=[mine.project.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_or_get_404(client):
+    nomination = NominationFactory()
+    response = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("nominations:attachment", args=[nomination.pk, "cv"])).status_code == 404
+    assert client.get(reverse("nominations:export", args=[nomination.project.code, "csv"])).status_code == 404
+    assert client.post(reverse("nominations:action", args=[nomination.pk, "selected"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_officer_whose_economy_does_not_participate_gets_404_on_the_project_nominations(login, other_npo_officer):
+    project = ProjectFactory(participating_economies=["LK"])
+    client = login(other_npo_officer)
+    assert client.get(reverse("nominations:economy", args=[project.code])).status_code == 404
+    assert client.get(reverse("nominations:create", args=[project.code])).status_code == 404
+
+
+# ---------------------------------------------------------------- the Secretariat's review
+
+
+@pytest.mark.django_db
+def test_the_review_page_shows_the_quotas_per_economy_and_filters(login, secretariat):
+    project = ProjectFactory(
+        per_economy_limit=2, overseas_participants=30, local_participants=5, participating_economies=["LK", "ID", "JP"]
+    )
+    NominationFactory.create_batch(2, project=project, status=Status.SELECTED)
+    NominationFactory(project=project, status=Status.WAITLISTED, gender=Nomination.Gender.MALE, full_name="Waiting Man")
+    NominationFactory(project=project, economy=economy("ID"), status=Status.SUBMITTED, full_name="Siti Rahma")
+    NominationFactory(project=project, economy=economy("ID"), status=Status.DRAFT, full_name="Hidden Draft")
+    response = login(secretariat).get(reverse("nominations:review", args=[project.code]))
+    summary = response.context["summary"]
+    assert [
+        (r["economy__code"], r["nominated"], r["selected"], r["waitlisted"], r["full"]) for r in summary["economies"]
+    ] == [("ID", 1, 0, 0, False), ("LK", 3, 2, 1, True)]
+    assert summary["totals"]["selected_overseas"] == 2 and summary["overseas_left"] == 28
+    page = _text(response)
+    assert "Hidden Draft" not in page and "Siti Rahma" in page
+    filtered = login(secretariat).get(
+        reverse("nominations:review", args=[project.code]), {"gender": "male", "economy": "LK"}
+    )
+    assert [n.full_name for n in filtered.context["page"].object_list] == ["Waiting Man"]
+
+
+@pytest.mark.django_db
+def test_bulk_decisions_report_what_was_refused(login, secretariat):
+    project = ProjectFactory(per_economy_limit=1)
+    nominations = NominationFactory.create_batch(2, project=project)
+    response = login(secretariat).post(
+        reverse("nominations:decide", args=[project.code]),
+        {"decision": "selected", "note": "First round", "nominations": [n.pk for n in nominations]},
+        follow=True,
+    )
+    page = _text(response)
+    assert "Select: 1 nomination." in page
+    assert "Sri Lanka already has 1 selected participant: the limit is 1 per economy." in page
+    assert Nomination.objects.filter(status=Status.SELECTED).count() == 1
+
+
+@pytest.mark.django_db
+def test_bulk_decisions_without_a_choice_change_nothing(login, secretariat):
+    project = ProjectFactory()
+    NominationFactory(project=project)
+    response = login(secretariat).post(
+        reverse("nominations:decide", args=[project.code]), {"decision": "selected"}, follow=True
+    )
+    assert "Tick at least one nomination." in _text(response)
+    assert not Nomination.objects.filter(status=Status.SELECTED).exists()
+
+
+@pytest.mark.django_db
+def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretariat, npo_officer):
+    nomination = NominationFactory()
+    login(secretariat).post(
+        reverse("nominations:action", args=[nomination.pk, "waitlisted"]), {"note": "Strong, but later"}
+    )
+    for user in (secretariat, npo_officer):
+        page = _text(login(user).get(reverse("nominations:detail", args=[nomination.pk])))
+        assert "Submitted → Wait-listed" in page and "“Strong, but later”" in page
+
+
+@pytest.mark.django_db
+def test_the_secretariat_grants_an_extension_from_its_page(login, secretariat, npo_officer):
+    project = ProjectFactory(nomination_closes_at=timezone.now() - datetime.timedelta(hours=1))
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    response = login(secretariat).post(
+        reverse("nominations:extension", args=[project.code]),
+        {"economy": economy("LK").pk, "closing_date": day.isoformat(), "reason": "Holiday in Sri Lanka"},
+    )
+    assert response.status_code == 302
+    assert DeadlineExtension.objects.get().reason == "Holiday in Sri Lanka"
+    home = _text(login(npo_officer).get(reverse("home")))
+    assert project.title in home and "(extended)" in home
+
+
+@pytest.mark.django_db(transaction=True)
+def test_announcing_from_the_page_sends_the_results_once(login, secretariat, npo_officer):
+    from apo_portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        project = ProjectFactory()
+        NominationFactory(project=project, status=Status.SELECTED, email="chosen@example.org")
+        client = login(secretariat)
+        page = _text(client.post(reverse("nominations:announce", args=[project.code]), follow=True))
+        assert "Results sent: 1 outcome e-mail(s) to NPO officers and 1 invitation(s) to selected candidates." in page
+        page = _text(client.post(reverse("nominations:announce", args=[project.code]), follow=True))
+        assert "Nothing new to announce" in page
+        assert len(mail.outbox) == 2
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_link_sets_a_password_once(client, secretariat):
+    from apo_portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        from nominations import services
+
+        project = ProjectFactory()
+        NominationFactory(project=project, status=Status.SELECTED, email="chosen@example.org")
+        services.project_announce(actor=secretariat, project=project, base_url="http://testserver")
+        link = re.search(r"http://testserver(/accounts/invitation/\S+/)", mail.outbox[-1].body).group(1)
+        form_url = client.get(link, follow=True).redirect_chain[-1][0]
+        response = client.post(
+            form_url, {"new_password1": "Jakarta-2026-rain", "new_password2": "Jakarta-2026-rain"}, follow=True
+        )
+        assert "Your password is set." in _text(response)
+        assert client.login(email="chosen@example.org", password="Jakarta-2026-rain")
+        client.logout()
+        assert "This invitation link has been used or has expired." in _text(client.get(link, follow=True))
+    finally:
+        app.conf.task_always_eager = False
+
+
+# ---------------------------------------------------------------- exports
+
+
+@pytest.mark.django_db
+def test_exports_neutralise_formulas_and_keep_names_in_any_script(login, secretariat):
+    project = ProjectFactory()
+    NominationFactory(project=project, full_name='=HYPERLINK("http://evil")', organization="+cmd|' /C calc'!A0")
+    NominationFactory(project=project, full_name="สมชาย ใจดี", organization="@SUM(1+1)", designation="-2+3")
+    csv_response = login(secretariat).get(reverse("nominations:export", args=[project.code, "csv"]))
+    assert csv_response["Content-Disposition"] == f'attachment; filename="{project.code}-nominations.csv"'
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in cells and "'+cmd|' /C calc'!A0" in cells
+    assert "'@SUM(1+1)" in cells and "'-2+3" in cells and "สมชาย ใจดี" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    xlsx = login(secretariat).get(reverse("nominations:export", args=[project.code, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [cell.value for row in sheet.iter_rows(min_row=3) for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in values
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert AuditEntry.objects.filter(action="nominations.export.downloaded").count() == 2
+
+
+# ---------------------------------------------------------------- query budgets
+
+
+def _grow(project, n):
+    for i in range(n):
+        nomination = NominationFactory(project=project, priority_rank=i + 10)
+        Attachment.objects.create(
+            nomination=nomination, kind="cv", file="x", file_type="pdf", original_name="cv.pdf", size=1, sha256="0"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, name, queries",
+    [
+        ("npo_officer", "nominations:economy", 7),  # session, user, project, participates, open, extension, list
+        ("secretariat", "nominations:review", 10),
+    ],
+)
+def test_nomination_lists_make_the_same_number_of_queries_at_any_size(
+    client, login, django_assert_num_queries, request, role, name, queries
+):
+    user = request.getfixturevalue(role)
+    project = ProjectFactory()
+    login(user)
+    for size in (2, 20):
+        _grow(project, size)
+        with django_assert_num_queries(queries):
+            response = client.get(reverse(name, args=[project.code]))
+        assert response.status_code == 200

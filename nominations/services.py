@@ -39,12 +39,13 @@ SECRETARIAT_TRANSITIONS: dict[str, set[str]] = {
     Status.SELECTED: {Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN, Status.SUBMITTED},
     Status.REJECTED: {Status.SUBMITTED},  # reinstate
 }
-DECISIONS = {
-    Status.SELECTED: "select",
-    Status.WAITLISTED: "wait-list",
-    Status.REJECTED: "reject",
-    Status.SUBMITTED: "reinstate",
-    Status.WITHDRAWN: "withdraw",
+# What was done, as a message says it.
+DONE = {
+    Status.SELECTED: "selected",
+    Status.WAITLISTED: "wait-listed",
+    Status.REJECTED: "rejected",
+    Status.SUBMITTED: "reinstated",
+    Status.WITHDRAWN: "withdrawn",
 }
 # Fields an NPO officer fills in; nothing else is taken from a form (no status, economy or rank).
 CANDIDATE_FIELDS = [

@@ -215,7 +215,7 @@ def nomination_action(request, pk, action):
             form = NoteForm(request.POST)
             note = form.cleaned_data["note"] if form.is_valid() else ""
             services.nomination_decide(actor=user, nomination=nomination, to=action, note=note)
-            messages.success(request, f"{nomination.full_name}: {services.DECISIONS[action]} done.")
+            messages.success(request, f"{nomination.full_name}: {services.DONE[action]}.")
         else:
             raise Http404("No such action.")
     except (services.NominationError, PermissionDenied) as error:
@@ -318,11 +318,9 @@ def review_decide(request, code):
             note=form.cleaned_data["note"],
         )
         if decided:
-            messages.success(
-                request,
-                f"{services.DECISIONS[form.cleaned_data['decision']].capitalize()}: "
-                f"{len(decided)} nomination{'s' if len(decided) != 1 else ''}.",
-            )
+            count = len(decided)
+            done = services.DONE[form.cleaned_data["decision"]].capitalize()
+            messages.success(request, f"{done}: {count} nomination{'s' if count != 1 else ''}.")
         for message in refused:
             messages.error(request, message)
     return redirect(f"{request.path.rsplit('decide/', 1)[0]}?{request.POST.get('query', '')}")

@@ -303,7 +303,7 @@ def test_bulk_decisions_report_what_was_refused(login, secretariat):
         follow=True,
     )
     page = _text(response)
-    assert "Select: 1 nomination." in page
+    assert "Selected: 1 nomination." in page
     assert "Sri Lanka already has 1 selected participant: the limit is 1 per economy." in page
     assert Nomination.objects.filter(status=Status.SELECTED).count() == 1
 

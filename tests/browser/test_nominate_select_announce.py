@@ -1,0 +1,66 @@
+"""An NPO officer nominates two candidates and ranks them; the Secretariat selects one and announces."""
+
+import pytest
+
+from nominations.models import Nomination, OutgoingEmail
+from tests.factories import DEFAULT_PASSWORD, NPOOfficerFactory, ProjectFactory, SecretariatFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, base, email):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _nominate(page, name, email):
+    page.get_by_role("link", name="Nominate a candidate").click()
+    page.get_by_label("Name as it must appear on the certificate").fill(name)
+    page.get_by_label("Gender").select_option(label="Female")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Designation").fill("Director")
+    page.get_by_role("textbox", name="Organization*", exact=True).fill("Ministry of Public Administration")
+    page.get_by_label("Organization type").select_option(label="Government ministry or agency")
+    page.get_by_label("English proficiency").select_option(label="Advanced")
+    page.get_by_role("button", name="Submit to the APO Secretariat").click()
+    assert page.get_by_text(f"{name} was submitted to the APO Secretariat.").is_visible()
+    page.get_by_role("link", name="nominations").first.click()
+
+
+def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_server, page, screenshot):
+    project = ProjectFactory(title="Smart Manufacturing for SMEs", per_economy_limit=1, participating_economies=["LK"])
+    NPOOfficerFactory(email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo")
+    SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")
+
+    _log_in(page, live_server.url, "npo@npslanka.gov.lk")
+    page.get_by_role("link", name="Smart Manufacturing for SMEs").click()
+    assert page.get_by_role("heading", name="Sri Lanka's nominations").is_visible()
+    assert page.get_by_text("your time (Asia/Colombo)").is_visible()
+    _nominate(page, "Chamari Jayasinghe", "chamari@example.org")
+    _nominate(page, "Dilshan Fernando", "dilshan@example.org")
+
+    rows = page.locator("#economy-nominations tbody tr")
+    assert rows.nth(0).inner_text().startswith("1\tChamari Jayasinghe")
+    page.get_by_role("button", name="Move Dilshan Fernando up").click()  # htmx: the table alone is replaced
+    page.wait_for_function("document.querySelector('#economy-nominations tbody tr').innerText.includes('Dilshan')")
+    assert rows.nth(0).inner_text().startswith("1\tDilshan Fernando")
+    screenshot("npo-nominations")
+    page.get_by_role("button", name="Log out").click()
+
+    _log_in(page, live_server.url, "officer@apo-tokyo.org")
+    page.goto(f"{live_server.url}/manage/projects/{project.code}/nominations/")
+    page.get_by_label("Choose Dilshan Fernando").check()
+    page.get_by_label("Decision").select_option(label="Select as participant")
+    page.get_by_label("Note (optional)").fill("First in Sri Lanka's order")
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_text("Selected: 1 nomination.").is_visible()
+    screenshot("secretariat-review")
+    page.get_by_role("link", name="Announce results").click()
+    page.get_by_role("button", name="Send the results").click()
+    assert page.get_by_text("Results sent: 1 outcome e-mail(s) to NPO officers and 1 invitation(s)").is_visible()
+
+    statuses = dict(Nomination.objects.values_list("full_name", "status"))
+    assert statuses == {"Dilshan Fernando": "selected", "Chamari Jayasinghe": "submitted"}
+    assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == ["dilshan@example.org", "npo@npslanka.gov.lk"]

@@ -252,7 +252,10 @@ def attachment_download(request, pk, kind):
 def nominations_export(request, code, fmt):
     if not request.user.is_authenticated or not (request.user.is_secretariat or request.user.is_npo_officer):
         raise Http404
-    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    if request.user.is_npo_officer:
+        project = _npo_project(request, code)
+    else:
+        project = project_selectors.project_get_for_viewer(user=request.user, code=code)
     nominations = selectors.nominations_visible_to(request.user).filter(project=project)
     nominations = nominations.order_by("economy__name", "priority_rank", "id")
     filename = f"{project.code}-nominations"

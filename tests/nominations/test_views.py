@@ -265,6 +265,7 @@ def test_an_officer_whose_economy_does_not_participate_gets_404_on_the_project_n
     client = login(other_npo_officer)
     assert client.get(reverse("nominations:economy", args=[project.code])).status_code == 404
     assert client.get(reverse("nominations:create", args=[project.code])).status_code == 404
+    assert client.get(reverse("nominations:export", args=[project.code, "csv"])).status_code == 404
 
 
 # ---------------------------------------------------------------- the Secretariat's review

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("nominations.urls")),
+    path("", include("attendance.urls")),
     path("projects/", include("projects.urls")),
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),

@@ -1758,6 +1758,7 @@ class _Tally:
             "projects": self.total["projects"],
             "sessions": self.total["sessions"],
             "nominations": self.total["nominations"],
+            "marks": self.total["marks"],
             "created": sum(self.created.values()),
             "updated": sum(self.updated.values()),
             "warnings": self.warnings,
@@ -1989,6 +1990,45 @@ def _load_nominations(project, spec, *, economies, users, today, tally) -> None:
             tally.count("nominations", updated=bool(changed))
 
 
+def _load_marks(project, tally: _Tally) -> None:
+    """Attendance for the sessions that have ended: mostly present, some late, and in each project the
+    last participant missed the last session (so the register shows someone not eligible). Digital
+    projects' marks come from a meeting report, with minutes; the others were marked by staff."""
+    from attendance.models import Mark
+
+    now = timezone.now()
+    sessions = [session for session in project.sessions.all() if session.ends_at < now]
+    if not sessions:
+        return
+    participants = list(
+        project.nominations.filter(status=NominationStatus.SELECTED).order_by("economy__name", "full_name", "id")
+    )
+    existing = {(m.session_id, m.nomination_id): m for m in Mark.objects.filter(session__in=sessions)}
+    from_report = project.modality == Project.Modality.DIGITAL
+    for i, nomination in enumerate(participants):
+        for j, session in enumerate(sessions):
+            missed = i == len(participants) - 1 and j == len(sessions) - 1 and len(sessions) > 1
+            status = Mark.Status.ABSENT if missed else (Mark.Status.LATE if (i + j) % 7 == 3 else Mark.Status.PRESENT)
+            minutes = None
+            if from_report:
+                minutes = 12 if missed else session.duration_minutes - (9 if status == Mark.Status.LATE else 0)
+            values = {
+                "status": status,
+                "source": Mark.Source.REPORT if from_report else Mark.Source.STAFF,
+                "minutes": minutes,
+                "set_at": session.ends_at,
+            }
+            mark = existing.get((session.pk, nomination.pk))
+            if mark is None:
+                Mark.objects.create(session=session, nomination=nomination, **values)
+                tally.count("marks", created=True)
+            else:
+                changed = _sync(mark, values)
+                if changed:
+                    mark.save(update_fields=changed)
+                tally.count("marks", updated=bool(changed))
+
+
 @transaction.atomic
 def load_demo(*, today: datetime.date | None = None) -> dict:
     """Load the demo users, projects, programs and nominations; idempotent.
@@ -2009,4 +2049,5 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         project = _load_project(spec, actor=actor, economies=economies, today=today, tally=tally)
         _load_sessions(project, spec, tally)
         _load_nominations(project, spec, economies=economies, users=users, today=today, tally=tally)
+        _load_marks(project, tally)
     return tally.as_dict()

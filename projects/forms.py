@@ -78,6 +78,7 @@ class ProjectForm(forms.ModelForm):
             "overseas_participants",
             "local_participants",
             "per_economy_limit",
+            "attendance_threshold_percent",
             "qualifications",
             "objectives",
             "background",

@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -98,6 +98,10 @@ class Project(models.Model):
         help_text="An instant: the end of the closing day in the project's time zone.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    attendance_threshold_percent = models.PositiveSmallIntegerField(
+        "attendance threshold (%)", default=80, validators=[MaxValueValidator(100)],
+        help_text="In an imported meeting report, at least this share of a session's minutes counts as present.",
+    )
     notification_document = models.FileField(
         "signed notification",
         upload_to=notification_upload_to,

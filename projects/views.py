@@ -53,6 +53,8 @@ def project_detail(request, code):
         context["transitions"] = sorted(services.PROJECT_TRANSITIONS[project.status])
     elif user.is_authenticated and user.is_npo_officer:
         context["economy_participates"] = any(e.pk == user.economy_id for e in context["participating_economies"])
+    elif user.is_authenticated and user.is_participant:
+        context["is_my_project"] = selectors.projects_of_participant(user).filter(pk=project.pk).exists()
     return render(request, "projects/detail.html", context)
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "audit",
     "projects",
     "nominations",
+    "attendance",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Self check-in is open from this many minutes before a session starts until as many after it ends.
+CHECK_IN_GRACE_MINUTES = env.int("CHECK_IN_GRACE_MINUTES", default=15)
 
 # Shown on the portal and, later, on certificates.
 APO_SECRETARY_GENERAL = env("APO_SECRETARY_GENERAL", default="Dr. Indra Pradana Singawinata")

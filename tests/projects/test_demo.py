@@ -50,7 +50,10 @@ def test_loading_twice_gives_the_same_counts_and_changes_nothing():
     assert {k: second[k] for k in ("users", "projects", "sessions", "nominations")} == {
         k: first[k] for k in ("users", "projects", "sessions", "nominations")
     }
-    assert first["created"] == first["users"] + first["projects"] + first["sessions"] + first["nominations"]
+    assert (
+        first["created"]
+        == first["users"] + first["projects"] + first["sessions"] + first["nominations"] + first["marks"]
+    )
     assert (second["created"], second["updated"], second["warnings"]) == (0, 0, [])
     assert _table_sizes() == sizes  # no duplicates, and no audit entries for changes that did not happen
     assert _last_changes() == changes
@@ -107,7 +110,8 @@ def test_the_command_prints_a_short_summary():
     summaries = [line for line in lines if line.startswith("Demo data loaded")]
     assert len(summaries) == 2
     assert re.fullmatch(
-        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations \(0 records created, 0 updated\)\.",
+        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks "
+        r"\(0 records created, 0 updated\)\.",
         summaries[1],
     )
     assert DEMO_PASSWORD in lines[-1]
@@ -350,3 +354,14 @@ def test_demo_nominations_use_every_status_and_keep_the_rules(demo):
     assert not linked.exclude(status=NominationStatus.SELECTED).exists()
     assert not linked.exclude(email=F("participant__email")).exists()
     assert Nomination.objects.filter(~Q(status=NominationStatus.DRAFT), submitted_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_has_attendance_and_a_participant_who_missed_one_session(demo):
+    from attendance import selectors as attendance_selectors
+
+    seed = Project.objects.get(code="22-CP-41-GE-DLN-A")
+    rows = attendance_selectors.participation(attendance_selectors.participants_of(seed), seed)
+    assert rows and all(row.total == 3 for row in rows)
+    assert [row.attended for row in rows if not row.eligible] == [2]  # one missed one session
+    assert sum(row.eligible for row in rows) == len(rows) - 1

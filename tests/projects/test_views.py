@@ -261,6 +261,7 @@ def _project_form(**overrides) -> dict:
         "overseas_participants": "20",
         "local_participants": "10",
         "per_economy_limit": "2",
+        "attendance_threshold_percent": "80",
         "qualifications": "Officials",
         "objectives": "Learn",
         "background": "Why",

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         counts = load_demo(today=today)
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data loaded: {users} users, {projects} projects, {sessions} sessions, {nominations} nominations "
+                "Demo data loaded: {users} users, {projects} projects, {sessions} sessions, {nominations} nominations, "
+                "{marks} attendance marks "
                 "({created} records created, {updated} updated).".format(**counts)
             )
         )

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from .models import AttendanceReport, EligibilityOverride, Mark
+
+
+@admin.register(Mark)
+class MarkAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "session", "status", "source", "minutes", "set_by", "set_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["nomination__project", "nomination__economy", "session", "set_by"]
+    search_fields = ["nomination__full_name", "session__project__code"]
+    # Marks change through the register, the import or check-in, which audit every change.
+    readonly_fields = [f.name for f in Mark._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AttendanceReport)
+class AttendanceReportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "session", "format", "uploaded_by", "uploaded_at", "applied_at"]
+    list_select_related = ["session__project", "uploaded_by"]
+    exclude = ["file"]
+    readonly_fields = [
+        "session",
+        "original_name",
+        "sha256",
+        "format",
+        "time_zone",
+        "uploaded_by",
+        "applied_at",
+        "summary",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(EligibilityOverride)
+class EligibilityOverrideAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "granted_by", "granted_at"]
+    list_select_related = ["nomination__project", "granted_by"]
+    readonly_fields = ["nomination", "reason", "granted_by", "granted_at"]
+
+    def has_add_permission(self, request):
+        return False

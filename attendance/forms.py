@@ -1,0 +1,27 @@
+from django import forms
+
+from accounts.models import time_zone_choices
+
+from .reports import MAX_REPORT_BYTES
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Zoom or Teams attendance report",
+        help_text=f"The file as Zoom or Teams exports it (.csv), at most {MAX_REPORT_BYTES // 1024 // 1024} MB.",
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, help_text="The time zone of the account that exported the report."
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {uploaded.size / 1024 / 1024:.1f} MB; the limit is {MAX_REPORT_BYTES // 1024 // 1024} MB."
+            )
+        return uploaded
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,85 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Mark(models.Model):
+    """One participant's attendance at one session (PRODUCT.md: one mark per participant per session).
+
+    The participant is their selected nomination: it carries the name for the certificate and exists
+    whether or not the person has an account yet."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Marked by staff"
+        REPORT = "report", "Imported from a meeting report"
+        CHECK_IN = "check_in", "Self check-in"
+
+    session = models.ForeignKey("projects.Session", on_delete=models.CASCADE, related_name="marks")
+    nomination = models.ForeignKey("nominations.Nomination", on_delete=models.CASCADE, related_name="marks")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes inside the session, by the report.")
+    report = models.ForeignKey("AttendanceReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "nomination"], name="attendance_one_mark_per_session")
+        ]
+        indexes = [models.Index(fields=["nomination", "status"])]
+
+    def __str__(self):
+        return f"{self.nomination_id} @ {self.session_id}: {self.status}"
+
+
+# Late counts as attended (PRODUCT.md rule 5).
+ATTENDED = (Mark.Status.PRESENT, Mark.Status.LATE)
+
+
+def report_upload_to(instance, filename):
+    return f"attendance/{instance.session.project_id}/{uuid.uuid4().hex}"
+
+
+class AttendanceReport(models.Model):
+    """An uploaded Zoom or Teams report for one session, kept as it came."""
+
+    session = models.ForeignKey("projects.Session", on_delete=models.CASCADE, related_name="reports")
+    file = models.FileField(upload_to=report_upload_to, max_length=200)
+    original_name = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    format = models.CharField(max_length=10)
+    time_zone = models.CharField(max_length=64, help_text="The time zone the report's times are in.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.format} report {self.original_name} for session {self.session_id}"
+
+
+class EligibilityOverride(models.Model):
+    """The Secretariat makes a participant eligible for the certificate without full attendance (rule 5)."""
+
+    nomination = models.OneToOneField(
+        "nominations.Nomination", on_delete=models.CASCADE, related_name="eligibility_override"
+    )
+    reason = models.TextField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Override for {self.nomination_id}"

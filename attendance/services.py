@@ -1,0 +1,213 @@
+"""Every write to attendance: marks from staff, reports and self check-in; eligibility overrides.
+
+A mark is written by `mark_set` alone, which is idempotent (setting what is already there changes
+nothing and records nothing) and audits every change with who, when, the old and new status and
+where the mark came from."""
+
+import datetime
+import math
+import time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from audit.services import audit_log
+from nominations.models import Nomination
+from projects.models import Session
+
+from .models import EligibilityOverride, Mark
+
+Status = Mark.Status
+Source = Mark.Source
+
+
+class AttendanceError(ValidationError):
+    """A rule refused the change; the message says which."""
+
+
+def _participant(session: Session, nomination: Nomination) -> None:
+    if nomination.project_id != session.project_id or nomination.status != Nomination.Status.SELECTED:
+        raise AttendanceError(f"{nomination.full_name} is not a participant of this project.")
+
+
+@transaction.atomic
+def mark_set(
+    *,
+    actor,
+    session: Session,
+    nomination: Nomination,
+    status: str,
+    source: str = Source.STAFF,
+    minutes: int | None = None,
+    report=None,
+    overwrite_staff: bool = True,
+) -> tuple[Mark | None, bool]:
+    """Set one participant's mark for one session. Returns (mark, changed).
+
+    A mark set by staff is kept when `overwrite_staff` is false (imports, self check-in). Side effects:
+    audit entry `attendance.mark.set` when something changed."""
+    _participant(session, nomination)
+    if status not in Status.values:
+        raise AttendanceError("Choose present, late, absent or excused.")
+    mark = Mark.objects.select_for_update().filter(session=session, nomination=nomination).first()
+    if mark is not None:
+        if mark.source == Source.STAFF and source != Source.STAFF and not overwrite_staff:
+            return mark, False
+        if (mark.status, mark.minutes) == (status, minutes) or (mark.status == status and source == Source.STAFF):
+            return mark, False
+        old = mark.status
+        mark.status, mark.source, mark.minutes, mark.report = status, source, minutes, report
+        mark.set_by, mark.set_at = actor, timezone.now()
+        mark.save()
+    else:
+        old = None
+        try:
+            with transaction.atomic():
+                mark = Mark.objects.create(
+                    session=session,
+                    nomination=nomination,
+                    status=status,
+                    source=source,
+                    minutes=minutes,
+                    report=report,
+                    set_by=actor,
+                    set_at=timezone.now(),
+                )
+        except IntegrityError:  # another request marked the same cell a moment ago: theirs stands
+            return Mark.objects.get(session=session, nomination=nomination), False
+    audit_log(
+        actor=actor,
+        action="attendance.mark.set",
+        target=nomination,
+        economy=nomination.economy,
+        changes={"session": session.pk, "status": [old, status], "source": source, "minutes": minutes},
+    )
+    return mark, True
+
+
+@transaction.atomic
+def marks_all_present(*, actor, session: Session) -> int:
+    """Mark every participant who has no mark yet for the session as present; marks already set stay.
+    Returns how many were marked."""
+    from .selectors import participants_of
+
+    unmarked = participants_of(session.project).exclude(marks__session=session)
+    count = 0
+    for nomination in unmarked:
+        _, changed = mark_set(actor=actor, session=session, nomination=nomination, status=Status.PRESENT)
+        count += changed
+    return count
+
+
+# ---------------------------------------------------------------- self check-in by QR code
+
+CHECK_IN_PERIOD = 60  # seconds: the code on the screen changes every minute
+
+
+def check_in_code(session: Session, *, at: float | None = None) -> str:
+    """The code the check-in screen shows now: an HMAC of the session and the current minute."""
+    step = int((time.time() if at is None else at) // CHECK_IN_PERIOD)
+    return salted_hmac("attendance.check_in", f"{session.pk}:{step}").hexdigest()[:12]
+
+
+def check_in_code_is_current(session: Session, code: str) -> bool:
+    """This minute's code or the last one (a scan can straddle the change), never an older one."""
+    now = time.time()
+    return any(constant_time_compare(code, check_in_code(session, at=now - back)) for back in (0, CHECK_IN_PERIOD))
+
+
+def check_in_window(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
+    grace = datetime.timedelta(minutes=settings.CHECK_IN_GRACE_MINUTES)
+    return session.starts_at - grace, session.ends_at + grace
+
+
+@transaction.atomic
+def check_in(*, user, session: Session, code: str) -> Mark:
+    """A participant marks themselves present by scanning the session's QR code.
+
+    Refused for an old code, for anyone not selected for this project, and outside the session's window
+    (plus the grace). A mark the Secretariat set stays as it is. Side effects: audit entry."""
+    if not check_in_code_is_current(session, code):
+        raise AttendanceError("This QR code has expired. Scan the code on the screen again.")
+    nomination = (
+        Nomination.objects.filter(project_id=session.project_id, participant=user, status=Nomination.Status.SELECTED)
+        .select_related("economy")
+        .first()
+    )
+    if nomination is None:
+        raise PermissionDenied("You are not a participant of this project.")
+    opens, closes = check_in_window(session)
+    now = timezone.now()
+    if not opens <= now <= closes:
+        local = timezone.localtime(opens)
+        raise AttendanceError(
+            f"Check-in for “{session.title}” is open from {local:%-d %B %Y, %H:%M} to "
+            f"{timezone.localtime(closes):%H:%M} ({timezone.get_current_timezone_name()})."
+        )
+    mark, _ = mark_set(
+        actor=user,
+        session=session,
+        nomination=nomination,
+        status=Status.PRESENT,
+        source=Source.CHECK_IN,
+        overwrite_staff=False,
+    )
+    return mark
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+@transaction.atomic
+def eligibility_override_grant(*, actor, nomination: Nomination, reason: str) -> EligibilityOverride:
+    """Make a participant eligible for the certificate without full attendance. A written reason is
+    required (PRODUCT.md rule 5). Side effects: audit entry `attendance.eligibility.overridden`."""
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat overrides eligibility.")
+    if nomination.status != Nomination.Status.SELECTED:
+        raise AttendanceError(f"{nomination.full_name} is not a participant of this project.")
+    if not reason.strip():
+        raise AttendanceError("Write the reason for the override; it is kept with the certificate's record.")
+    override, created = EligibilityOverride.objects.get_or_create(
+        nomination=nomination, defaults={"reason": reason.strip(), "granted_by": actor}
+    )
+    if created:
+        audit_log(
+            actor=actor,
+            action="attendance.eligibility.overridden",
+            target=nomination,
+            economy=nomination.economy,
+            note=reason.strip(),
+        )
+    return override
+
+
+@transaction.atomic
+def eligibility_override_revoke(*, actor, nomination: Nomination, reason: str) -> None:
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat overrides eligibility.")
+    deleted, _ = EligibilityOverride.objects.filter(nomination=nomination).delete()
+    if deleted:
+        audit_log(
+            actor=actor,
+            action="attendance.eligibility.override_revoked",
+            target=nomination,
+            economy=nomination.economy,
+            note=reason,
+        )
+
+
+def threshold_minutes(session: Session) -> float:
+    """Minutes a report must show for `present`: the project's share of the session's scheduled minutes."""
+    return session.duration_minutes * session.project.attendance_threshold_percent / 100
+
+
+def status_for_minutes(session: Session, minutes: float) -> str:
+    return Status.PRESENT if minutes + 1e-9 >= threshold_minutes(session) else Status.ABSENT
+
+
+def round_minutes(minutes: float) -> int:
+    return int(math.floor(minutes + 1e-9))

@@ -1,0 +1,288 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import participant_required, secretariat_required
+from accounts.models import User
+from nominations.models import Nomination
+from projects import selectors as project_selectors
+from projects.models import Session
+
+from . import ical, imports, qr, selectors, services
+from .forms import ReasonForm, ReportUploadForm
+from .models import AttendanceReport, Mark
+
+MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
+NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+# ------------------------------------------------------------------ the Secretariat's register
+
+
+@secretariat_required
+def register(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    context = {
+        "project": project,
+        **selectors.register(project, selectors.participants_of(project)),
+        "mark_statuses": Mark.Status.choices,
+    }
+    return render(request, "attendance/register.html", context)
+
+
+@require_POST
+@secretariat_required
+def mark_cell(request, code):
+    """One cell of the register: set a status (or the next one, for a plain click); returns the cell."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    session = selectors.session_for_secretariat(project=project, session_id=request.POST.get("session", "0"))
+    nomination = get_object_or_404(selectors.participants_of(project), pk=request.POST.get("nomination", "0"))
+    status = request.POST.get("status", "")
+    if status == "next":
+        current = Mark.objects.filter(session=session, nomination=nomination).values_list("status", flat=True).first()
+        status = NEXT_STATUS[current]
+    status = MARK_KEYS.get(status, status)
+    try:
+        mark, _ = services.mark_set(actor=request.user, session=session, nomination=nomination, status=status)
+    except services.AttendanceError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if not request.htmx:
+        return redirect("attendance:register", code=code)
+    return render(
+        request,
+        "attendance/_cell.html",
+        {"mark": mark, "session": session, "nomination": nomination, "project": project},
+    )
+
+
+@require_POST
+@secretariat_required
+def all_present(request, code, session_id):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    session = selectors.session_for_secretariat(project=project, session_id=session_id)
+    count = services.marks_all_present(actor=request.user, session=session)
+    messages.success(
+        request,
+        f"“{session.title}”: {count} participant{'s' if count != 1 else ''} marked present; "
+        "marks already set were kept.",
+    )
+    return redirect("attendance:register", code=code)
+
+
+@secretariat_required
+def override(request, code, pk):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    nomination = get_object_or_404(selectors.participants_of(project), pk=pk)
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "revoke" in request.POST:
+                services.eligibility_override_revoke(
+                    actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{nomination.full_name}'s override was revoked.")
+            else:
+                services.eligibility_override_grant(
+                    actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{nomination.full_name} is eligible for the certificate by override.")
+        except services.AttendanceError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("attendance:register", code=code)
+    return render(
+        request,
+        "attendance/override.html",
+        {
+            "project": project,
+            "nomination": nomination,
+            "form": form,
+            "existing": getattr(nomination, "eligibility_override", None),
+        },
+    )
+
+
+# ------------------------------------------------------------------ importing a meeting report
+
+
+@secretariat_required
+def report_upload(request, code, session_id):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    session = selectors.session_for_secretariat(project=project, session_id=session_id)
+    form = ReportUploadForm(_posted(request), request.FILES or None, initial={"time_zone": project.time_zone})
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            report = imports.report_upload(
+                actor=request.user,
+                session=session,
+                data=uploaded.read(),
+                filename=uploaded.name,
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except services.AttendanceError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("attendance:report", code=code, pk=report.pk)
+    return render(request, "attendance/report_upload.html", {"project": project, "session": session, "form": form})
+
+
+def _assignments(request) -> dict[str, int]:
+    return {
+        key.removeprefix("assign-"): int(value)
+        for key, value in request.POST.items()
+        if key.startswith("assign-") and value.isdigit()
+    }
+
+
+@secretariat_required
+def report_preview(request, code, pk):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    report = get_object_or_404(
+        AttendanceReport.objects.select_related("session__project"), pk=pk, session__project=project
+    )
+    assignments = _assignments(request)
+    overwrite = request.POST.get("overwrite_staff") == "on"
+    if request.method == "POST" and "apply" in request.POST:
+        summary = imports.report_apply(
+            actor=request.user, report=report, assignments=assignments, overwrite_staff=overwrite
+        )
+        messages.success(
+            request,
+            f"Attendance imported for “{report.session.title}”: {summary['changed']} mark(s) changed, "
+            f"{summary['present']} present, {summary['absent']} absent"
+            f"{', ' + str(summary['kept_staff']) + ' staff mark(s) kept' if summary['kept_staff'] else ''}.",
+        )
+        return redirect("attendance:register", code=code)
+    try:
+        preview = imports.preview(report.session, imports.report_read(report), assignments=assignments)
+    except services.AttendanceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("attendance:register", code=code)
+    return render(
+        request,
+        "attendance/report_preview.html",
+        {
+            "project": project,
+            "report": report,
+            "session": report.session,
+            "preview": preview,
+            "summary": preview.summary_lines(overwrite_staff=overwrite),
+            "overwrite": overwrite,
+            "assignments": assignments,
+            "participants": [row.nomination for row in preview.rows],
+        },
+    )
+
+
+# ------------------------------------------------------------------ self check-in by QR code
+
+
+@secretariat_required
+def check_in_screen(request, code, session_id):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    session = selectors.session_for_secretariat(project=project, session_id=session_id)
+    url = request.build_absolute_uri(reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)]))
+    context = {
+        "project": project,
+        "session": session,
+        "qr_svg": qr.svg(url),
+        "url": url,
+        "window": services.check_in_window(session),
+        "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
+        "participant_count": selectors.participants_of(project).count(),
+    }
+    template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"
+    return render(request, template, context)
+
+
+def check_in(request, session_id, code):
+    """Where a participant's phone lands after scanning: one button to check in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    session = get_object_or_404(Session.objects.select_related("project"), pk=session_id)
+    error, mark = None, None
+    if request.method == "POST":
+        try:
+            mark = services.check_in(user=request.user, session=session, code=code)
+        except (services.AttendanceError, PermissionDenied) as refusal:
+            error = " ".join(getattr(refusal, "messages", [str(refusal)]))
+    elif not services.check_in_code_is_current(session, code):
+        error = "This QR code has expired. Scan the code on the screen again."
+    return render(
+        request,
+        "attendance/check_in.html",
+        {"session": session, "error": error, "mark": mark, "code": code},
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+# ------------------------------------------------------------------ NPO officers and participants
+
+
+def participants_page(request, code):
+    """Participation per participant: the NPO sees their economy's, a participant their own."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    participants = selectors.participants_visible_to(request.user, project)
+    if request.user.is_participant and not participants.exists():
+        raise Http404("You are not a participant of this project.")
+    context = {"project": project, **selectors.register(project, participants)}
+    return render(request, "attendance/participants.html", context)
+
+
+@participant_required
+def my_project(request, code):
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    nomination = get_object_or_404(selectors.participants_visible_to(request.user, project))
+    grid = selectors.register(project, selectors.participants_visible_to(request.user, project))
+    feed = request.build_absolute_uri(reverse("attendance:calendar_feed", args=[ical.feed_token(request.user)]))
+    return render(
+        request,
+        "attendance/my_project.html",
+        {
+            "project": project,
+            "nomination": nomination,
+            "row": grid["rows"][0],
+            "sessions": grid["sessions"],
+            "marks": grid["marks"],
+            "feed_url": feed,
+        },
+    )
+
+
+@participant_required
+def my_calendar(request, code):
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    get_object_or_404(selectors.participants_visible_to(request.user, project))
+    return ical.response(
+        ical.sessions_calendar(Session.objects.filter(project=project).select_related("project")),
+        filename=f"{project.code}.ics",
+    )
+
+
+def calendar_feed(request, token):
+    """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link."""
+    try:
+        user_id = signing.loads(token, salt=ical.FEED_SALT)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    user = get_object_or_404(User, pk=user_id, is_active=True, role=User.Role.PARTICIPANT)
+    sessions = (
+        Session.objects.filter(
+            project__nominations__participant=user, project__nominations__status=Nomination.Status.SELECTED
+        )
+        .select_related("project")
+        .distinct()
+    )
+    return ical.response(ical.sessions_calendar(sessions), filename="apo-sessions.ics")

@@ -1,0 +1,76 @@
+"""The Secretariat marks the register by click and key, then imports a Zoom report for a session."""
+
+import datetime
+import zoneinfo
+
+import pytest
+
+from attendance.models import Mark
+from nominations.models import Nomination
+from tests.factories import DEFAULT_PASSWORD, NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+COLOMBO = zoneinfo.ZoneInfo("Asia/Colombo")
+
+ZOOM = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Anna Perera,anna@example.lk,08/25/2030 12:58:00 PM,08/25/2030 04:01:00 PM,183,No
+Sunil W (Sunil Wijesinghe),,08/25/2030 01:30:00 PM,08/25/2030 02:00:00 PM,30,Yes
+"""
+
+
+def test_marking_the_register_and_importing_a_zoom_report(live_server, page, screenshot, tmp_path):
+    project = ProjectFactory(
+        code="30-CP-41-GE-DLN-A",
+        time_zone="Asia/Colombo",
+        start_date=datetime.date(2030, 8, 24),
+        end_date=datetime.date(2030, 8, 25),
+    )
+    day1 = SessionFactory(
+        project=project,
+        title="Day 1",
+        starts_at=datetime.datetime(2030, 8, 24, 13, tzinfo=COLOMBO),
+        ends_at=datetime.datetime(2030, 8, 24, 16, tzinfo=COLOMBO),
+    )
+    day2 = SessionFactory(
+        project=project,
+        title="Day 2",
+        starts_at=datetime.datetime(2030, 8, 25, 13, tzinfo=COLOMBO),
+        ends_at=datetime.datetime(2030, 8, 25, 16, tzinfo=COLOMBO),
+    )
+    anna = NominationFactory(
+        project=project, status=Nomination.Status.SELECTED, full_name="Anna Perera", email="anna@example.lk"
+    )
+    sunil = NominationFactory(project=project, status=Nomination.Status.SELECTED, full_name="Sunil Wijesinghe")
+    SecretariatFactory(email="officer@apo-tokyo.org")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
+
+    anna_day1 = page.get_by_role("button", name="Anna Perera, Day 1: not marked. Press P, L, A or E.")
+    anna_day1.click()  # one click: present, without reloading the page
+    page.get_by_role("button", name="Anna Perera, Day 1: Present. Press P, L, A or E.").wait_for()
+    sunil_day1 = page.get_by_role("button", name="Sunil Wijesinghe, Day 1: not marked. Press P, L, A or E.")
+    sunil_day1.focus()
+    page.keyboard.press("l")  # one key: late
+    page.get_by_role("button", name="Sunil Wijesinghe, Day 1: Late. Press P, L, A or E.").wait_for()
+    assert dict(Mark.objects.filter(session=day1).values_list("nomination__full_name", "status")) == {
+        "Anna Perera": "present",
+        "Sunil Wijesinghe": "late",
+    }
+    screenshot("attendance-register")
+
+    report = tmp_path / "zoom-day2.csv"
+    report.write_text(ZOOM)
+    page.locator(f"a[href$='/attendance/{day2.pk}/import/']").click()
+    page.get_by_label("Zoom or Teams attendance report").set_input_files(str(report))
+    page.get_by_role("button", name="Upload and preview").click()
+    assert page.get_by_text("1 present, 1 absent, of 2 participants").is_visible()
+    screenshot("attendance-import-preview")
+    page.get_by_role("button", name="Apply these marks").click()
+    assert page.get_by_text("Attendance imported for “Day 2”").is_visible()
+    marks = dict(Mark.objects.filter(session=day2).values_list("nomination", "status"))
+    assert marks == {anna.pk: "present", sunil.pk: "absent"}
+    assert page.get_by_text("2/2 Eligible").is_visible()  # Anna attended both days

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("nominations.urls")),
     path("", include("attendance.urls")),
+    path("", include("certificates.urls")),
     path("projects/", include("projects.urls")),
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),

@@ -237,8 +237,24 @@ def participants_page(request, code):
     participants = selectors.participants_visible_to(request.user, project)
     if request.user.is_participant and not participants.exists():
         raise Http404("You are not a participant of this project.")
-    context = {"project": project, **selectors.register(project, participants)}
+    context = {
+        "project": project,
+        **selectors.register(project, participants),
+        "certificates": _valid_certificates(request.user, project),
+    }
     return render(request, "attendance/participants.html", context)
+
+
+def _valid_certificates(user, project) -> dict:
+    """The viewer's valid, rendered certificates of the project, by nomination."""
+    from certificates.selectors import certificates_visible_to
+
+    return {
+        c.nomination_id: c
+        for c in certificates_visible_to(user).filter(
+            project=project, revoked_at__isnull=True, render_status="rendered"
+        )
+    }
 
 
 @participant_required
@@ -257,6 +273,7 @@ def my_project(request, code):
             "sessions": grid["sessions"],
             "marks": grid["marks"],
             "feed_url": feed,
+            "certificate": _valid_certificates(request.user, project).get(nomination.pk),
         },
     )
 

@@ -6,6 +6,7 @@ import smtplib
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import OutgoingEmail
@@ -13,6 +14,20 @@ from .models import OutgoingEmail
 
 class TemporaryMailError(Exception):
     """An SMTP failure that may pass (4xx, connection refused): worth trying again later."""
+
+
+def email_queue(*, key: str, to: str, subject: str, template: str, context: dict, project) -> bool:
+    """Owe someone an e-mail, once: a second call with the same key writes nothing. Call it inside the
+    transaction that decided; the task that sends it is enqueued after commit. Returns whether it is new."""
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={"to": to, "subject": subject, "body": render_to_string(template, context), "project": project},
+    )
+    if created:
+        from .tasks import send_outgoing_email
+
+        transaction.on_commit(lambda: send_outgoing_email.delay_safely(email.pk))
+    return created
 
 
 def outgoing_email_send(*, email_id: int) -> bool:

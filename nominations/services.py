@@ -10,7 +10,6 @@ import hashlib
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -22,7 +21,8 @@ from projects.models import Project
 
 from . import selectors
 from .files import UnacceptableFile, display_name, sha256_of, sniff_document_type
-from .models import Attachment, DeadlineExtension, Nomination, OutgoingEmail
+from .mail import email_queue
+from .models import Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
 
@@ -430,18 +430,6 @@ def _participant_account(nomination: Nomination) -> User | None:
     return user
 
 
-def _queue_email(*, key: str, to: str, subject: str, template: str, context: dict, project: Project) -> bool:
-    email, created = OutgoingEmail.objects.get_or_create(
-        key=key,
-        defaults={"to": to, "subject": subject, "body": render_to_string(template, context), "project": project},
-    )
-    if created:
-        from .tasks import send_outgoing_email
-
-        transaction.on_commit(lambda: send_outgoing_email.delay_safely(email.pk))
-    return created
-
-
 @transaction.atomic
 def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
     """Send the results: each NPO officer gets their economy's outcome, each selected candidate an
@@ -466,7 +454,7 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
     for officer in officers.select_related("npo"):
         outcomes = by_economy[officer.npo.economy]
         digest = hashlib.sha256(repr([(n.pk, n.status) for n in outcomes]).encode()).hexdigest()[:16]
-        queued["outcomes"] += _queue_email(
+        queued["outcomes"] += email_queue(
             key=f"outcome:{project.pk}:{officer.pk}:{digest}",
             to=officer.email,
             project=project,
@@ -482,7 +470,7 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
         if user is not None and not user.has_usable_password():
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             link = base_url + reverse("accounts:invitation", args=[uid, default_token_generator.make_token(user)])
-        queued["invitations"] += _queue_email(
+        queued["invitations"] += email_queue(
             key=f"invitation:{nomination.pk}",
             to=nomination.email,
             project=project,

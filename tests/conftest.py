@@ -33,6 +33,24 @@ def _member_economies_after_flush(request):
         importlib.import_module("accounts.migrations.0002_member_economies").load(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counts live in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks inline, as a worker would, when they are enqueued (after commit)."""
+    from apo_portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture
 def secretariat(db):
     return factories.SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")

@@ -32,11 +32,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_ratelimit",
     "accounts",
     "audit",
     "projects",
     "nominations",
     "attendance",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,19 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="APO Portal <no-reply@apo-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The cache counts requests for throttling (django-ratelimit): Redis when there is one, so that every
+# web process shares the count; this process's memory otherwise (the quick start).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+    if env("REDIS_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Public certificate verification: enough for people checking certificates, far too few to guess
+# 100-bit codes.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/10m")
+# The local-memory cache is per process: fine for one runserver, said so here rather than by a warning.
+SILENCED_SYSTEM_CHECKS = [] if env("REDIS_URL", default="") else ["django_ratelimit.W001", "django_ratelimit.E003"]
+
 # Celery. REDIS_URL selects Redis; without it the broker is kombu's file-system transport, which
 # needs no server (the quick start). Task state that matters is kept in the database, so there is
 # no result backend.
@@ -150,10 +165,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Publishing must not hang a page when the broker is down: fail at once, the sweep enqueues later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_ROUTES = {"nominations.tasks.*": {"queue": "email"}}
+CELERY_TASK_ROUTES = {"nominations.tasks.*": {"queue": "email"}, "certificates.tasks.*": {"queue": "pdf"}}
 # Beat scans the database for due work; nothing relies on long ETAs.
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "nominations.tasks.deliver_pending_emails", "schedule": 60.0},
+    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
 }
 # Invitations and password resets: the link works once, for a week.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
@@ -168,11 +184,17 @@ LOGGING = {
         # propagate=False every line of runserver's output would print twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
 # Self check-in is open from this many minutes before a session starts until as many after it ends.
 CHECK_IN_GRACE_MINUTES = env.int("CHECK_IN_GRACE_MINUTES", default=15)
 
-# Shown on the portal and, later, on certificates.
+# Printed on certificates: the Secretary-General's name and signature (a path under static/).
 APO_SECRETARY_GENERAL = env("APO_SECRETARY_GENERAL", default="Dr. Indra Pradana Singawinata")
+APO_SIGNATURE_IMAGE = env("APO_SIGNATURE_IMAGE", default="img/signature.svg")
+# The address printed on certificates and in their QR codes, e.g. https://portal.apo-tokyo.org
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

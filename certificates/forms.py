@@ -1,0 +1,37 @@
+from django import forms
+
+MAX_UPLOADED_PDF = 10 * 1024 * 1024
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "ABCD-EFGH-IJKL-MNOP-QRST", "autocapitalize": "characters"}),
+    )
+    pdf = forms.FileField(
+        label="…or the certificate's PDF",
+        required=False,
+        help_text="We compare its fingerprint (SHA-256) with the certificates we issued; the file is not kept.",
+    )
+
+    def clean_pdf(self):
+        pdf = self.cleaned_data.get("pdf")
+        if pdf and pdf.size > MAX_UPLOADED_PDF:
+            raise forms.ValidationError("A certificate is far smaller than 10 MB: this is not one.")
+        return pdf
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("pdf") and not self.errors:
+            raise forms.ValidationError("Type the verification code printed on the certificate, or upload its PDF.")
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReissueForm(RevokeForm):
+    holder_name = forms.CharField(label="Name as it must appear on the new certificate", max_length=200)

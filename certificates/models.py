@@ -1,0 +1,84 @@
+import base64
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+def new_verification_code() -> str:
+    """100 random bits, as 20 base32 letters and digits: unguessable, and typeable from a printed page."""
+    return base64.b32encode(secrets.token_bytes(13)).decode()[:20]
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed or a QR code carried, as stored: no spaces or dashes, upper case."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())[:32]
+
+
+def certificate_upload_to(instance, filename):
+    return f"certificates/{instance.project_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Certificate(models.Model):
+    """An APO certificate of attendance for one participant of one project.
+
+    The holder's name is kept as printed. A correction never edits a certificate: it is revoked and a
+    new one, with a new serial, replaces it."""
+
+    class RenderStatus(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        RENDERED = "rendered", "Issued"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="certificates")
+    nomination = models.ForeignKey("nominations.Nomination", on_delete=models.PROTECT, related_name="certificates")
+    sequence = models.PositiveIntegerField()
+    serial = models.CharField(max_length=64, unique=True)
+    verification_code = models.CharField(max_length=32, unique=True, default=new_verification_code)
+    holder_name = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    pdf = models.FileField(upload_to=certificate_upload_to, blank=True, max_length=200)
+    sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True, db_index=True)
+    render_status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["project", "sequence"]
+        constraints = [
+            # PRODUCT.md rule 6: at most one valid certificate per participant and project.
+            models.UniqueConstraint(
+                fields=["nomination"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="certificates_one_valid_per_participant",
+            ),
+            models.UniqueConstraint(fields=["project", "sequence"], name="certificates_serial_sequence_unique"),
+        ]
+        indexes = [models.Index(fields=["render_status", "issued_at"])]
+
+    def __str__(self):
+        return self.serial
+
+    def get_absolute_url(self):
+        return reverse("certificates:verify", args=[self.verification_code])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def code_display(self) -> str:
+        code = self.verification_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

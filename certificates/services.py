@@ -1,0 +1,233 @@
+"""Issuing, rendering, revoking and reissuing certificates (PRODUCT.md rules 5-7).
+
+Issuing writes Certificate rows (pending) in one transaction under the project's lock; the PDFs are
+rendered afterwards by Celery, one task per certificate, each idempotent from the saved state: a
+certificate already rendered is not rendered again, however often the task runs."""
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+
+from apo_portal.queue import enqueue
+from attendance import selectors as attendance_selectors
+from audit.services import audit_log
+from nominations.mail import email_queue
+from nominations.models import Nomination
+from projects.models import Project
+
+from . import rendering
+from .models import Certificate
+
+logger = logging.getLogger(__name__)
+RenderStatus = Certificate.RenderStatus
+
+
+class CertificateError(ValidationError):
+    """A rule refused; the message says which."""
+
+
+def _secretariat(actor) -> None:
+    if not actor.is_secretariat:
+        raise PermissionDenied("Only the APO Secretariat issues and revokes certificates.")
+
+
+def project_has_ended(project: Project) -> bool:
+    """The project's last session has ended, by the database clock."""
+    return (
+        Project.objects.filter(pk=project.pk, sessions__isnull=False)
+        .annotate(last=Max("sessions__ends_at"))
+        .filter(last__lt=Now())
+        .exists()
+    )
+
+
+def _enqueue_render(certificate_id: int) -> None:
+    from .tasks import render_certificate
+
+    transaction.on_commit(lambda: enqueue(render_certificate, certificate_id))
+
+
+def _create(*, actor, project: Project, nomination: Nomination, holder_name: str) -> Certificate:
+    """A new certificate with the project's next serial. The caller holds the project's lock."""
+    last = Certificate.objects.filter(project=project).aggregate(last=Max("sequence"))["last"] or 0
+    certificate = Certificate.objects.create(
+        project=project,
+        nomination=nomination,
+        sequence=last + 1,
+        serial=f"APO-{project.code}-{last + 1:03d}",
+        holder_name=holder_name,
+        issued_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="certificates.certificate.issued",
+        target=certificate,
+        economy=nomination.economy,
+        changes={"serial": certificate.serial, "holder_name": holder_name},
+    )
+    _enqueue_render(certificate.pk)
+    return certificate
+
+
+@transaction.atomic
+def certificates_issue(*, actor, project: Project, nominations=None) -> dict:
+    """Issue a certificate to every eligible participant (or to the given ones) who has no valid one.
+
+    Refused before the project's last session has ended. Running it again creates nothing twice: the
+    project's lock serialises issuers, and a partial unique index backs the rule. Side effects: one
+    render task per new certificate, after commit; audit entries. Returns counts."""
+    _secretariat(actor)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project_has_ended(project):
+        raise CertificateError("Certificates are issued once the project's last session has ended.")
+    participants = attendance_selectors.participants_of(project)
+    if nominations is not None:
+        participants = participants.filter(pk__in=[n.pk for n in nominations])
+    rows = attendance_selectors.participation(participants, project)
+    holding = set(
+        Certificate.objects.filter(project=project, revoked_at__isnull=True).values_list("nomination_id", flat=True)
+    )
+    issued = already = ineligible = 0
+    for row in rows:
+        if not row.eligible:
+            ineligible += 1
+        elif row.nomination.pk in holding:
+            already += 1
+        else:
+            _create(actor=actor, project=project, nomination=row.nomination, holder_name=row.nomination.full_name)
+            issued += 1
+    return {"issued": issued, "already": already, "ineligible": ineligible}
+
+
+def certificate_render(*, certificate_id: int) -> bool:
+    """Render one certificate's PDF and record its SHA-256; then e-mail the participant a link.
+
+    Idempotent: a certificate already rendered, or revoked, or gone, is left alone (returns False).
+    Rendering happens outside the row lock; the result is saved only if nobody saved one meanwhile."""
+    certificate = (
+        Certificate.objects.select_related("project__hosting_economy", "nomination").filter(pk=certificate_id).first()
+    )
+    if certificate is None or certificate.render_status == RenderStatus.RENDERED or certificate.revoked_at:
+        return False
+    pdf = rendering.render_pdf(rendering.certificate_html(certificate))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().select_related("project", "nomination").get(pk=certificate_id)
+        if locked.render_status == RenderStatus.RENDERED:
+            return False
+        locked.pdf.save(f"{locked.serial}.pdf", ContentFile(pdf), save=False)
+        locked.sha256 = rendering.sha256(pdf)
+        locked.render_status = RenderStatus.RENDERED
+        locked.rendered_at = timezone.now()
+        locked.render_attempts += 1
+        locked.render_error = ""
+        locked.save()
+        email_queue(
+            key=f"certificate:{locked.pk}",
+            to=locked.nomination.email,
+            project=locked.project,
+            subject=f"Your APO certificate of attendance: {locked.project.title}",
+            template="certificates/email/ready.txt",
+            context={
+                "certificate": locked,
+                "project": locked.project,
+                "link": rendering.verification_url(locked).rsplit("/verify/", 1)[0]
+                + reverse("certificates:download", args=[locked.pk]),
+                "verify": rendering.verification_url(locked),
+            },
+        )
+    return True
+
+
+def certificate_render_failed(*, certificate_id: int, error: str, final: bool) -> None:
+    """Record a failed attempt; after the last, the certificate shows as failed with a retry button."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None or certificate.render_status == RenderStatus.RENDERED:
+            return
+        certificate.render_attempts += 1
+        certificate.render_error = error[:2000]
+        if final:
+            certificate.render_status = RenderStatus.FAILED
+        certificate.save(update_fields=["render_attempts", "render_error", "render_status"])
+
+
+@transaction.atomic
+def certificate_retry(*, actor, certificate: Certificate) -> None:
+    _secretariat(actor)
+    updated = Certificate.objects.filter(
+        pk=certificate.pk, render_status=RenderStatus.FAILED, revoked_at__isnull=True
+    ).update(render_status=RenderStatus.PENDING, render_error="")
+    if updated:
+        audit_log(actor=actor, action="certificates.certificate.retried", target=certificate)
+        _enqueue_render(certificate.pk)
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, actor, certificate: Certificate, reason: str, replaced_by: Certificate | None = None
+) -> Certificate:
+    """Revoke with a written reason. Side effects: audit entry; verification shows it revoked (or replaced)."""
+    _secretariat(actor)
+    if not reason.strip():
+        raise CertificateError("Write the reason for revoking; the verification page shows that it was revoked.")
+    locked = Certificate.objects.select_for_update().select_related("nomination__economy").get(pk=certificate.pk)
+    if locked.revoked_at:
+        raise CertificateError(
+            f"{locked.serial} was already revoked on {timezone.localtime(locked.revoked_at):%-d %B %Y}."
+        )
+    locked.revoked_at, locked.revoked_by, locked.revocation_reason = timezone.now(), actor, reason.strip()
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_log(
+        actor=actor,
+        action="certificates.certificate.revoked",
+        target=locked,
+        economy=locked.nomination.economy,
+        note=reason.strip(),
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_reissue(*, actor, certificate: Certificate, reason: str, holder_name: str = "") -> Certificate:
+    """Correct a certificate: revoke it and issue a new serial, with the corrected name if one is given
+    (the nomination's name is corrected too). Side effects: audit entries; a render task."""
+    _secretariat(actor)
+    project = Project.objects.select_for_update().get(pk=certificate.project_id)
+    nomination = Nomination.objects.select_for_update().select_related("economy").get(pk=certificate.nomination_id)
+    name = " ".join(holder_name.split()) or nomination.full_name
+    old = certificate_revoke(actor=actor, certificate=certificate, reason=reason)
+    if name != nomination.full_name:
+        audit_log(
+            actor=actor,
+            action="nominations.nomination.name_corrected",
+            target=nomination,
+            economy=nomination.economy,
+            changes={"full_name": [nomination.full_name, name]},
+            note=reason,
+        )
+        nomination.full_name = name
+        nomination.save(update_fields=["full_name", "updated_at"])
+    try:
+        with transaction.atomic():
+            new = _create(actor=actor, project=project, nomination=nomination, holder_name=name)
+    except IntegrityError as error:
+        raise CertificateError("This participant already has a valid certificate.") from error
+    old.replaced_by = new
+    old.save(update_fields=["replaced_by"])
+    return new
+
+
+def certificates_pending_overdue(minutes: int = 5) -> list[int]:
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    return list(
+        Certificate.objects.filter(render_status=RenderStatus.PENDING, revoked_at__isnull=True, issued_at__lt=cutoff)
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:1000]
+    )

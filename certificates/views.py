@@ -1,0 +1,199 @@
+import io
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from accounts.decorators import secretariat_required
+from attendance import selectors as attendance_selectors
+from audit.services import audit_log
+from projects import selectors as project_selectors
+
+from . import rendering, selectors, services
+from .forms import ReissueForm, RevokeForm, VerifyForm
+from .models import Certificate, normalise_code
+
+
+def _verify_rate(group, request) -> str:
+    return settings.CERTIFICATE_VERIFY_RATE
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+# ------------------------------------------------------------------ the Secretariat
+
+
+@secretariat_required
+def manage(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    context = {
+        "project": project,
+        "rows": selectors.certificate_rows(project),
+        "has_ended": services.project_has_ended(project),
+    }
+    context["pending"] = any(row.certificate and row.certificate.render_status == "pending" for row in context["rows"])
+    template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
+    return render(request, template, context)
+
+
+@require_POST
+@secretariat_required
+def issue(request, code):
+    project = project_selectors.project_get_for_secretariat(code=code)
+    only = request.POST.get("nomination")
+    nominations = None
+    if only:
+        nominations = [get_object_or_404(attendance_selectors.participants_of(project), pk=only)]
+    try:
+        counts = services.certificates_issue(actor=request.user, project=project, nominations=nominations)
+    except services.CertificateError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{counts['issued']} certificate(s) issued and being prepared; {counts['already']} "
+            f"already had one; {counts['ineligible']} not eligible.",
+        )
+    return redirect("certificates:manage", code=code)
+
+
+@require_POST
+@secretariat_required
+def retry(request, pk):
+    certificate = get_object_or_404(Certificate, pk=pk)
+    services.certificate_retry(actor=request.user, certificate=certificate)
+    messages.success(request, f"{certificate.serial} is being prepared again.")
+    return redirect("certificates:manage", code=certificate.project.code)
+
+
+@secretariat_required
+def revoke(request, pk):
+    certificate = get_object_or_404(Certificate.objects.select_related("project"), pk=pk)
+    correcting = request.GET.get("reissue") or "reissue" in request.POST
+    form = (ReissueForm if correcting else RevokeForm)(
+        _posted(request), initial={"holder_name": certificate.holder_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if correcting:
+                new = services.certificate_reissue(
+                    actor=request.user,
+                    certificate=certificate,
+                    reason=form.cleaned_data["reason"],
+                    holder_name=form.cleaned_data["holder_name"],
+                )
+                messages.success(request, f"{certificate.serial} was revoked and replaced by {new.serial}.")
+            else:
+                services.certificate_revoke(
+                    actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{certificate.serial} was revoked.")
+        except services.CertificateError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("certificates:manage", code=certificate.project.code)
+    return render(
+        request, "certificates/revoke.html", {"certificate": certificate, "form": form, "correcting": correcting}
+    )
+
+
+# ------------------------------------------------------------------ downloads: never a public URL
+
+
+def download(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk, render_status="rendered")
+    audit_log(
+        actor=request.user,
+        action="certificates.certificate.downloaded",
+        target=certificate,
+        economy=certificate.nomination.economy,
+    )
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_zip(request, code):
+    """Every valid certificate of the project the viewer may see (an NPO: their economy's), in one ZIP."""
+    if not request.user.is_authenticated or not (request.user.is_npo_officer or request.user.is_secretariat):
+        raise Http404
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    certificates = list(
+        selectors.certificates_visible_to(request.user).filter(
+            project=project, render_status="rendered", revoked_at__isnull=True
+        )
+    )
+    if not certificates:
+        raise Http404("No certificate to download yet.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for certificate in certificates:
+            with certificate.pdf.open("rb") as pdf:
+                archive.writestr(f"{certificate.serial}.pdf", pdf.read())
+    audit_log(
+        actor=request.user,
+        action="certificates.certificates.downloaded_zip",
+        target=project,
+        changes={"count": len(certificates)},
+    )
+    suffix = f"-{request.user.npo.economy.code}" if request.user.is_npo_officer else ""
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-certificates{suffix}.zip"'
+    return response
+
+
+# ------------------------------------------------------------------ public verification
+
+
+def throttled(request) -> HttpResponse:
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "form": VerifyForm(),
+            "throttled": True,
+        },
+        status=429,
+    )
+
+
+@ratelimit(key="ip", rate=_verify_rate, block=False)
+def verify(request, code=None):
+    """A certificate's validity by its code (typed, or from the QR code), or by uploading the PDF."""
+    if getattr(request, "limited", False):
+        return throttled(request)
+    form = (
+        VerifyForm(request.POST or None, request.FILES or None)
+        if request.method == "POST"
+        else VerifyForm(request.GET if "code" in request.GET else None)
+    )
+    context = {"form": form}
+    if code is not None:
+        context["certificate"] = selectors.certificate_by_code(normalise_code(code))
+        context["looked_up"] = True
+    elif form.is_bound and form.is_valid():
+        if form.cleaned_data.get("code"):
+            return redirect("certificates:verify", code=normalise_code(form.cleaned_data["code"]))
+        uploaded = form.cleaned_data["pdf"]
+        context["uploaded"] = True
+        context["certificate"] = selectors.certificate_by_sha256(rendering.sha256(uploaded.read()))
+    return render(
+        request,
+        "certificates/verify.html",
+        context,
+        status=200 if context.get("certificate") or not context.get("looked_up") else 404,
+    )

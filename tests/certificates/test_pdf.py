@@ -1,0 +1,114 @@
+"""The certificate PDF read by real tools: pdftotext for the text, zbarimg for the QR code."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from certificates import rendering, services
+from certificates.models import Certificate
+
+needs_tools = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs Debian's poppler-utils and zbar-tools (.ci/run installs them)",
+)
+
+
+def _rendered(secretariat, project, nomination) -> tuple[Certificate, bytes]:
+    services.certificates_issue(actor=secretariat, project=project, nominations=[nomination])
+    certificate = Certificate.objects.get(nomination=nomination)
+    services.certificate_render(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as pdf:
+        return certificate, pdf.read()
+
+
+@needs_tools
+@pytest.mark.django_db
+def test_the_pdf_carries_the_name_project_and_serial_and_a_qr_code_of_the_verification_url(
+    secretariat, finished_project, tmp_path
+):
+    project, _, people = finished_project
+    certificate, pdf = _rendered(secretariat, project, people["minh"])
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info and "841.89 x 595.276 pts (A4)" in info  # one A4 landscape page
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    for expected in [
+        "ASIAN PRODUCTIVITY ORGANIZATION",
+        "Certificate of Attendance",
+        "Nguyễn Thị Minh Anh",
+        "Productivity of the Public Sector",
+        "APO-26-CP-41-GE-DLN-A-001",
+        "Project 26-CP-41-GE-DLN-A",
+        "Online",
+        "hosted by Sri Lanka",
+        "Secretary-General",
+    ]:
+        assert expected in text, expected
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "page.png")], capture_output=True, text=True)
+    assert decoded.stdout.strip() == f"https://portal.apo.test/verify/{certificate.verification_code}/"
+
+
+@needs_tools
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["สมชาย ใจดี", "राजेश कुमार", "田中 花子", "محمد رضایی"])
+def test_names_in_every_script_are_printed_as_nominated(secretariat, finished_project, tmp_path, name):
+    project, _, people = finished_project
+    people["minh"].full_name = name
+    people["minh"].save()
+    _, pdf = _rendered(secretariat, project, people["minh"])
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "c.pdf")], capture_output=True, text=True, check=True).stdout
+    assert "Noto" in fonts
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    letters = [ch for ch in name if not ch.isspace()]
+    assert all(ch in text for ch in letters)  # no missing glyph boxes: every character made it
+
+
+@needs_tools
+@pytest.mark.django_db
+def test_what_comes_from_the_database_is_escaped(secretariat, finished_project, tmp_path):
+    project, _, people = finished_project
+    people["minh"].full_name = '<img src="http://evil.example/x.png"><script>alert(1)</script>'
+    people["minh"].save()
+    services.certificates_issue(actor=secretariat, project=project, nominations=[people["minh"]])
+    certificate = Certificate.objects.get()
+    html = rendering.certificate_html(certificate)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    _, pdf = _rendered(secretariat, project, people["minh"])
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "<script>alert(1)</script>" in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/logo.png",
+        "https://example.org/static/img/signature.svg",
+        "file:///etc/passwd",
+        f"{rendering.PRINT_ORIGIN}/etc/passwd",
+        f"{rendering.PRINT_ORIGIN}/static/../apo_portal/settings/base.py",
+        f"{rendering.PRINT_ORIGIN}/static/%2e%2e/%2e%2e/manage.py",
+        f"{rendering.PRINT_ORIGIN}/static/css/../../../manage.py",
+        f"{rendering.PRINT_ORIGIN}/static/img/does-not-exist.png",
+        "ftp://example.org/file",
+    ],
+)
+def test_the_url_fetcher_refuses_the_network_and_every_file_outside_static(url):
+    with pytest.raises(rendering.FetchRefused):
+        rendering.StaticOnlyFetcher().fetch(url)
+
+
+def test_the_url_fetcher_reads_the_portals_own_static_files():
+    response = rendering.StaticOnlyFetcher().fetch(f"{rendering.PRINT_ORIGIN}/static/img/signature.svg")
+    assert response.read().startswith(b"<svg") and response.content_type == "image/svg+xml"

@@ -1,0 +1,185 @@
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from certificates import services
+from certificates.models import Certificate
+from tests.factories import ParticipantFactory
+from tests.pages import page_text
+
+
+@pytest.fixture
+def issued(secretariat, finished_project):
+    """Minh's and Rahul's certificates, rendered."""
+    project, sessions, people = finished_project
+    services.certificates_issue(actor=secretariat, project=project)
+    for certificate in Certificate.objects.all():
+        services.certificate_render(certificate_id=certificate.pk)
+    return project, people, {c.nomination_id: c for c in Certificate.objects.all()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretariat_issues_in_one_action_and_the_table_follows_the_progress(
+    login, secretariat, finished_project, celery_eager
+):
+    project, _, people = finished_project
+    client = login(secretariat)
+    page = page_text(client.get(reverse("certificates:manage", args=[project.code])))
+    assert "Issue certificates to every eligible participant" in page and "Not eligible" in page
+    response = client.post(reverse("certificates:issue", args=[project.code]), follow=True)
+    assert "2 certificate(s) issued and being prepared; 0 already had one; 1 not eligible." in page_text(response)
+    # the render tasks ran on commit (eagerly here): the table, as htmx refreshes it, shows them issued
+    table = client.get(reverse("certificates:manage", args=[project.code]), HTTP_HX_REQUEST="true")
+    assert page_text(table).count("Issued") == 2 and 'hx-trigger="every 3s"' not in table.content.decode()
+    assert Certificate.objects.filter(render_status="rendered").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_table_polls_while_pdfs_are_pending(login, secretariat, finished_project):
+    project, _, _ = finished_project
+    services.certificates_issue(actor=secretariat, project=project)
+    table = login(secretariat).get(reverse("certificates:manage", args=[project.code]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 3s"' in table.content.decode() and "Being prepared" in page_text(table)
+
+
+@pytest.mark.django_db
+def test_downloads_check_who_is_asking(client, login, issued, secretariat, npo_officer):
+    from accounts.models import NPO
+    from tests.factories import NPOOfficerFactory
+
+    project, people, certificates = issued
+    minh = certificates[people["minh"].pk]  # Vietnam
+    rahul = certificates[people["rahul"].pk]  # India
+    url = reverse("certificates:download", args=[minh.pk])
+    assert client.get(url).status_code == 302  # log in first
+    response = login(people["minh"].participant).get(url)
+    assert (
+        response.status_code == 200 and response["Content-Disposition"] == f'attachment; filename="{minh.serial}.pdf"'
+    )
+    assert login(people["minh"].participant).get(reverse("certificates:download", args=[rahul.pk])).status_code == 404
+    assert login(ParticipantFactory()).get(url).status_code == 404
+    vietnam = NPOOfficerFactory(npo=NPO.objects.get(economy__code="VN"))
+    assert login(vietnam).get(url).status_code == 200
+    assert login(vietnam).get(reverse("certificates:download", args=[rahul.pk])).status_code == 404
+    assert login(npo_officer).get(url).status_code == 404  # Sri Lanka's officer
+    assert login(secretariat).get(url).status_code == 200
+    zipped = login(vietnam).get(reverse("certificates:zip", args=[project.code]))
+    assert zipfile.ZipFile(io.BytesIO(zipped.content)).namelist() == [f"{minh.serial}.pdf"]
+    everything = login(secretariat).get(reverse("certificates:zip", args=[project.code]))
+    assert sorted(zipfile.ZipFile(io.BytesIO(everything.content)).namelist()) == sorted(
+        [minh.serial + ".pdf", rahul.serial + ".pdf"]
+    )
+    assert login(people["minh"].participant).get(reverse("certificates:zip", args=[project.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_participant_finds_their_certificate_on_their_project_page(login, issued):
+    project, people, certificates = issued
+    page = page_text(login(people["minh"].participant).get(reverse("attendance:my_project", args=[project.code])))
+    assert "Download your certificate (PDF)" in page and certificates[people["minh"].pk].serial in page
+
+
+@pytest.mark.django_db
+def test_verification_shows_a_valid_certificate_and_nothing_more_personal(client, issued):
+    project, people, certificates = issued
+    certificate = certificates[people["minh"].pk]
+    page = page_text(client.get(reverse("certificates:verify", args=[certificate.verification_code])))
+    for expected in [
+        "Valid.",
+        "Nguyễn Thị Minh Anh",
+        "Productivity of the Public Sector (26-CP-41-GE-DLN-A)",
+        certificate.serial,
+        certificate.sha256,
+    ]:
+        assert expected in page
+    assert "minh@example.vn" not in page and "Vietnam" not in page
+
+
+@pytest.mark.django_db
+def test_a_typed_code_with_dashes_and_small_letters_finds_the_certificate(client, issued):
+    project, people, certificates = issued
+    certificate = certificates[people["minh"].pk]
+    response = client.post(reverse("certificates:verify_form"), {"code": certificate.code_display.lower()}, follow=True)
+    assert "Valid." in page_text(response)
+
+
+@pytest.mark.django_db
+def test_verification_of_revoked_and_replaced_certificates(client, issued, secretariat):
+    project, people, certificates = issued
+    revoked = services.certificate_revoke(
+        actor=secretariat, certificate=certificates[people["rahul"].pk], reason="Error"
+    )
+    assert "Revoked." in page_text(client.get(reverse("certificates:verify", args=[revoked.verification_code])))
+    old = certificates[people["minh"].pk]
+    new = services.certificate_reissue(
+        actor=secretariat, certificate=old, reason="Name", holder_name="Nguyễn Thị Minh Ánh"
+    )
+    services.certificate_render(certificate_id=new.pk)
+    page = page_text(client.get(reverse("certificates:verify", args=[old.verification_code])))
+    assert "Replaced. This certificate was revoked on" in page and new.serial in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_code_is_404_with_a_clear_message(client, issued):
+    response = client.get(reverse("certificates:verify", args=["AAAABBBBCCCCDDDDEEEE"]))
+    assert response.status_code == 404 and "No APO certificate has this verification code" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_an_uploaded_pdf_is_matched_exactly(client, issued):
+    project, people, certificates = issued
+    certificate = certificates[people["minh"].pk]
+    with certificate.pdf.open("rb") as pdf:
+        original = pdf.read()
+    match = client.post(reverse("certificates:verify_form"), {"pdf": SimpleUploadedFile("c.pdf", original)})
+    assert "Valid. The file you uploaded is exactly this certificate" in page_text(match)
+    altered = original[:-20] + bytes([original[-20] ^ 1]) + original[-19:]
+    for upload in (altered, b"%PDF-1.4 some other document"):
+        response = client.post(reverse("certificates:verify_form"), {"pdf": SimpleUploadedFile("c.pdf", upload)})
+        assert "Not an issued certificate." in page_text(response)
+
+
+@pytest.mark.django_db
+def test_verification_is_throttled_against_guessing(client, issued, settings):
+    settings.CERTIFICATE_VERIFY_RATE = "3/m"
+    url = reverse("certificates:verify", args=["AAAABBBBCCCCDDDDEEEE"])
+    assert [client.get(url).status_code for _ in range(4)] == [404, 404, 404, 429]
+    assert "Too many look-ups" in page_text(client.get(url))
+
+
+@pytest.mark.django_db
+def test_certificate_pages_are_404_to_everyone_but_the_secretariat(client, login, issued, npo_officer):
+    project, people, certificates = issued
+    certificate = certificates[people["minh"].pk]
+    for url in [
+        reverse("certificates:manage", args=[project.code]),
+        reverse("certificates:revoke", args=[certificate.pk]),
+    ]:
+        client.logout()
+        assert client.get(url).status_code == 302
+        assert login(npo_officer).get(url).status_code == 404
+        assert login(people["minh"].participant).get(url).status_code == 404
+    for url in [
+        reverse("certificates:issue", args=[project.code]),
+        reverse("certificates:retry", args=[certificate.pk]),
+    ]:
+        assert login(npo_officer).post(url).status_code == 404
+    response = login(npo_officer).post(reverse("certificates:revoke", args=[certificate.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_the_secretariat_corrects_a_name_from_the_page(login, issued, secretariat):
+    project, people, certificates = issued
+    old = certificates[people["minh"].pk]
+    response = login(secretariat).post(
+        reverse("certificates:revoke", args=[old.pk]),
+        {"reissue": "1", "holder_name": "Nguyễn Thị Minh Ánh", "reason": "Family name misspelt"},
+        follow=True,
+    )
+    assert f"{old.serial} was revoked and replaced by APO-26-CP-41-GE-DLN-A-003." in page_text(response)

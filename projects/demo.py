@@ -1759,6 +1759,7 @@ class _Tally:
             "sessions": self.total["sessions"],
             "nominations": self.total["nominations"],
             "marks": self.total["marks"],
+            "certificates": self.total["certificates"],
             "created": sum(self.created.values()),
             "updated": sum(self.updated.values()),
             "warnings": self.warnings,
@@ -2029,6 +2030,22 @@ def _load_marks(project, tally: _Tally) -> None:
                 tally.count("marks", updated=bool(changed))
 
 
+def _issue_certificates(project, actor, tally: _Tally) -> None:
+    """Certificates for the demo's finished projects, through the real service: their PDFs are rendered
+    by the Celery worker that the run command starts (issuing again creates nothing twice)."""
+    from certificates.models import Certificate
+    from certificates.services import CertificateError, certificates_issue
+
+    try:
+        counts = certificates_issue(actor=actor, project=project)
+    except CertificateError:
+        return  # the project has not ended yet
+    for _ in range(counts["issued"]):
+        tally.count("certificates", created=True)
+    for _ in range(Certificate.objects.filter(project=project).count() - counts["issued"]):
+        tally.count("certificates")
+
+
 @transaction.atomic
 def load_demo(*, today: datetime.date | None = None) -> dict:
     """Load the demo users, projects, programs and nominations; idempotent.
@@ -2050,4 +2067,6 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         _load_sessions(project, spec, tally)
         _load_nominations(project, spec, economies=economies, users=users, today=today, tally=tally)
         _load_marks(project, tally)
+        if project.status == Project.Status.COMPLETED:
+            _issue_certificates(project, actor, tally)
     return tally.as_dict()

@@ -47,13 +47,9 @@ def test_loading_twice_gives_the_same_counts_and_changes_nothing():
 
     second = load_demo()
 
-    assert {k: second[k] for k in ("users", "projects", "sessions", "nominations")} == {
-        k: first[k] for k in ("users", "projects", "sessions", "nominations")
-    }
-    assert (
-        first["created"]
-        == first["users"] + first["projects"] + first["sessions"] + first["nominations"] + first["marks"]
-    )
+    kinds = ("users", "projects", "sessions", "nominations", "marks", "certificates")
+    assert {k: second[k] for k in kinds} == {k: first[k] for k in kinds}
+    assert first["created"] == sum(first[k] for k in kinds)
     assert (second["created"], second["updated"], second["warnings"]) == (0, 0, [])
     assert _table_sizes() == sizes  # no duplicates, and no audit entries for changes that did not happen
     assert _last_changes() == changes
@@ -110,7 +106,7 @@ def test_the_command_prints_a_short_summary():
     summaries = [line for line in lines if line.startswith("Demo data loaded")]
     assert len(summaries) == 2
     assert re.fullmatch(
-        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks "
+        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks, \d+ certificates "
         r"\(0 records created, 0 updated\)\.",
         summaries[1],
     )

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded: {users} users, {projects} projects, {sessions} sessions, {nominations} nominations, "
-                "{marks} attendance marks "
+                "{marks} attendance marks, {certificates} certificates "
                 "({created} records created, {updated} updated).".format(**counts)
             )
         )

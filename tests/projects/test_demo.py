@@ -106,7 +106,8 @@ def test_the_command_prints_a_short_summary():
     summaries = [line for line in lines if line.startswith("Demo data loaded")]
     assert len(summaries) == 2
     assert re.fullmatch(
-        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks, \d+ certificates "
+        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks, "
+        r"\d+ certificates "
         r"\(0 records created, 0 updated\)\.",
         summaries[1],
     )

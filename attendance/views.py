@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
 from accounts.models import User
+from apo_portal.web import posted
 from nominations.models import Nomination
 from projects import selectors as project_selectors
 from projects.models import Session
@@ -19,10 +20,6 @@ from .models import AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
 NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 # ------------------------------------------------------------------ the Secretariat's register
@@ -82,7 +79,7 @@ def all_present(request, code, session_id):
 def override(request, code, pk):
     project = project_selectors.project_get_for_secretariat(code=code)
     nomination = get_object_or_404(selectors.participants_of(project), pk=pk)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if "revoke" in request.POST:
@@ -118,7 +115,7 @@ def override(request, code, pk):
 def report_upload(request, code, session_id):
     project = project_selectors.project_get_for_secretariat(code=code)
     session = selectors.session_for_secretariat(project=project, session_id=session_id)
-    form = ReportUploadForm(_posted(request), request.FILES or None, initial={"time_zone": project.time_zone})
+    form = ReportUploadForm(posted(request), request.FILES or None, initial={"time_zone": project.time_zone})
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
@@ -205,10 +202,9 @@ def check_in_screen(request, code, session_id):
     return render(request, template, context)
 
 
+@login_required
 def check_in(request, session_id, code):
     """Where a participant's phone lands after scanning: one button to check in."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     session = get_object_or_404(Session.objects.select_related("project"), pk=session_id)
     error, mark = None, None
     if request.method == "POST":
@@ -229,10 +225,9 @@ def check_in(request, session_id, code):
 # ------------------------------------------------------------------ NPO officers and participants
 
 
+@login_required
 def participants_page(request, code):
     """Participation per participant: the NPO sees their economy's, a participant their own."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     project = project_selectors.project_get_for_viewer(user=request.user, code=code)
     participants = selectors.participants_visible_to(request.user, project)
     if request.user.is_participant and not participants.exists():

@@ -3,13 +3,14 @@ import zipfile
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import secretariat_required
+from apo_portal.web import posted
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from projects import selectors as project_selectors
@@ -21,10 +22,6 @@ from .models import Certificate, normalise_code
 
 def _verify_rate(group, request) -> str:
     return settings.CERTIFICATE_VERIFY_RATE
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 # ------------------------------------------------------------------ the Secretariat
@@ -78,7 +75,7 @@ def revoke(request, pk):
     certificate = get_object_or_404(Certificate.objects.select_related("project"), pk=pk)
     correcting = request.GET.get("reissue") or "reissue" in request.POST
     form = (ReissueForm if correcting else RevokeForm)(
-        _posted(request), initial={"holder_name": certificate.holder_name}
+        posted(request), initial={"holder_name": certificate.holder_name}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,9 +104,8 @@ def revoke(request, pk):
 # ------------------------------------------------------------------ downloads: never a public URL
 
 
+@login_required
 def download(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk, render_status="rendered")
     audit_log(
         actor=request.user,

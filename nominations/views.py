@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import npo_officer_required, secretariat_required
+from apo_portal.web import posted
 from audit.services import audit_log
 from projects import selectors as project_selectors
 
@@ -25,10 +26,6 @@ from .forms import (
 from .models import Attachment, Nomination
 
 Status = Nomination.Status
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _refusal(request, error) -> None:
@@ -65,7 +62,7 @@ def economy_nominations(request, code):
 @npo_officer_required
 def nomination_create(request, code):
     project = _npo_project(request, code)
-    form = NominationForm(_posted(request), project=project)
+    form = NominationForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_create(
@@ -95,7 +92,7 @@ def nomination_create(request, code):
 @npo_officer_required
 def nomination_edit(request, pk):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
-    form = NominationForm(_posted(request), instance=nomination, project=nomination.project)
+    form = NominationForm(posted(request), instance=nomination, project=nomination.project)
     if request.method == "POST" and form.is_valid():
         try:
             services.nomination_update(actor=request.user, nomination=nomination, data=form.cleaned_data)
@@ -158,9 +155,8 @@ def attachment_upload(request, pk):
 # ------------------------------------------------------------------ everyone allowed to see a nomination
 
 
+@login_required
 def nomination_detail(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
     user = request.user
     is_open = selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
@@ -332,7 +328,7 @@ def review_decide(request, code):
 @secretariat_required
 def extension_grant(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    form = ExtensionForm(_posted(request), project=project)
+    form = ExtensionForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.deadline_extension_grant(

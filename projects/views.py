@@ -4,18 +4,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from accounts.decorators import secretariat_required
+from apo_portal.web import posted
 
 from . import selectors, services
 from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFormSet, TransitionForm
 from .models import Project
 
 PAGE_SIZE = 20
-
-
-def _posted(request):
-    """The POST data to bind a form to, or None on GET. (`request.POST or None` would leave a form with
-    no fields filled in unbound, and a confirmation that posts nothing would silently do nothing.)"""
-    return request.POST if request.method == "POST" else None
 
 
 def _paginate(request, queryset):
@@ -79,7 +74,7 @@ def manage_list(request):
 
 @secretariat_required
 def project_create(request):
-    form = ProjectForm(_posted(request), request.FILES or None)
+    form = ProjectForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             actor=request.user,
@@ -94,7 +89,7 @@ def project_create(request):
 @secretariat_required
 def project_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
-    form = ProjectForm(_posted(request), request.FILES or None, instance=project)
+    form = ProjectForm(posted(request), request.FILES or None, instance=project)
     if request.method == "POST" and form.is_valid():
         project = services.project_update(
             project=project,
@@ -110,7 +105,7 @@ def project_edit(request, code):
 @secretariat_required
 def program_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
-    formset = SessionFormSet(_posted(request), instance=project, prefix="sessions")
+    formset = SessionFormSet(posted(request), instance=project, prefix="sessions")
     if request.method == "POST" and formset.is_valid():
         services.program_save(project=project, actor=request.user, formset=formset)
         messages.success(request, "The program was saved.")
@@ -133,7 +128,7 @@ def project_transition(request, code, to):
     project = selectors.project_get_for_secretariat(code=code)
     if to not in TRANSITION_VERBS:
         raise Http404("No such action.")
-    form = TransitionForm(_posted(request))
+    form = TransitionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_transition(project=project, actor=request.user, to=to, note=form.cleaned_data["note"])

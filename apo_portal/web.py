@@ -1,0 +1,9 @@
+"""Small helpers every app's views share."""
+
+
+def posted(request):
+    """The POST data to bind a form to, or None on GET.
+
+    (`request.POST or None` would leave a form whose fields were all left empty unbound, so a
+    confirmation that posts nothing but its CSRF token would silently do nothing.)"""
+    return request.POST if request.method == "POST" else None

@@ -5,7 +5,7 @@ import smtplib
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,10 +24,16 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
         defaults={"to": to, "subject": subject, "body": render_to_string(template, context), "project": project},
     )
     if created:
-        from .tasks import send_outgoing_email
-
-        transaction.on_commit(lambda: send_outgoing_email.delay_safely(email.pk))
+        transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
     return created
+
+
+def outgoing_email_enqueue(email_id: int) -> None:
+    from apo_portal.queue import enqueue
+
+    from .tasks import send_outgoing_email
+
+    enqueue(send_outgoing_email, email_id)
 
 
 def outgoing_email_send(*, email_id: int) -> bool:
@@ -67,4 +73,30 @@ def outgoing_emails_overdue(*, older_than: datetime.timedelta = datetime.timedel
         OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def outgoing_email_resend(*, actor, email: OutgoingEmail) -> bool:
+    """Send a failed e-mail again, on the Secretariat's word. Side effects: audit entry; a send task."""
+    from audit.services import audit_log
+
+    with transaction.atomic():
+        updated = OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
+            status=OutgoingEmail.Status.PENDING, attempts=0, last_error=""
+        )
+        if updated:
+            audit_log(actor=actor, action="nominations.email.resent", target=email, note=email.subject)
+            transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
+    return bool(updated)
+
+
+def outgoing_emails_needing_attention():
+    """Failed e-mails, and any still pending an hour after they were written."""
+    stuck = timezone.now() - datetime.timedelta(hours=1)
+    return (
+        OutgoingEmail.objects.filter(
+            Q(status=OutgoingEmail.Status.FAILED) | Q(status=OutgoingEmail.Status.PENDING, created_at__lt=stuck)
+        )
+        .select_related("project")
+        .order_by("-created_at")
     )

@@ -18,9 +18,6 @@ def send_outgoing_email(self, email_id: int) -> None:
             raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
 
 
-send_outgoing_email.delay_safely = lambda email_id: enqueue(send_outgoing_email, email_id)
-
-
 @shared_task(acks_late=True, queue="email")
 def deliver_pending_emails() -> int:
     """Beat: enqueue e-mails still pending a while after they were written (the broker was down when
@@ -29,3 +26,11 @@ def deliver_pending_emails() -> int:
     for email_id in pending:
         enqueue(send_outgoing_email, email_id)
     return len(pending)
+
+
+@shared_task(acks_late=True, queue="email")
+def send_due_reminders() -> int:
+    """Beat: queue every reminder that is due; the database refuses any sent before."""
+    from .reminders import reminders_send
+
+    return reminders_send()

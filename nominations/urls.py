@@ -32,4 +32,5 @@ urlpatterns = [
     path("manage/projects/<str:code>/nominations/decide/", views.review_decide, name="decide"),
     path("manage/projects/<str:code>/extensions/", views.extension_grant, name="extension"),
     path("manage/projects/<str:code>/announce/", views.announce, name="announce"),
+    path("manage/emails/", views.failed_emails, name="failed_emails"),
 ]

@@ -373,3 +373,16 @@ def announce(request, code):
     return render(
         request, "nominations/announce_confirm.html", {"project": project, "summary": selectors.quota_summary(project)}
     )
+
+
+@secretariat_required
+def failed_emails(request):
+    from . import mail
+
+    if request.method == "POST":
+        email = get_object_or_404(mail.OutgoingEmail, pk=request.POST.get("email", "0"))
+        if mail.outgoing_email_resend(actor=request.user, email=email):
+            messages.success(request, f"“{email.subject}” to {email.to} is being sent again.")
+        return redirect("nominations:failed_emails")
+    page = Paginator(mail.outgoing_emails_needing_attention(), 50).get_page(request.GET.get("page"))
+    return render(request, "nominations/failed_emails.html", {"page": page})

@@ -22,7 +22,16 @@ def home(request):
     if not user.is_authenticated:
         return redirect("projects:catalogue")
     if user.is_secretariat:
-        return render(request, "home/secretariat.html", {"attention": selectors.projects_needing_attention()})
+        from nominations.mail import outgoing_emails_needing_attention
+
+        return render(
+            request,
+            "home/secretariat.html",
+            {
+                "attention": selectors.projects_needing_attention(),
+                "emails_needing_attention": outgoing_emails_needing_attention().count(),
+            },
+        )
     if user.is_npo_officer:
         economy = user.npo.economy
         projects = selectors.projects_open_to_economy(economy)

@@ -170,7 +170,12 @@ CELERY_TASK_ROUTES = {"nominations.tasks.*": {"queue": "email"}, "certificates.t
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "nominations.tasks.deliver_pending_emails", "schedule": 60.0},
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
 }
+# A worker process is replaced after this many tasks (a backstop against leaks in PDF rendering), and
+# a task whose worker died is put back on the queue rather than lost.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Invitations and password resets: the link works once, for a week.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
 

@@ -1,0 +1,86 @@
+"""Mail can fail (PRODUCT.md rule 7): passing SMTP errors are retried; the last failure is shown and can be sent again."""
+
+import smtplib
+
+import pytest
+from django.core import mail as django_mail
+from django.urls import reverse
+
+from nominations import mail
+from nominations.models import OutgoingEmail
+from nominations.tasks import send_outgoing_email
+from tests.pages import page_text
+
+
+def _owed(**kwargs) -> OutgoingEmail:
+    return OutgoingEmail.objects.create(
+        key=kwargs.pop("key", "test:1"), to="an@example.org", subject="Results", body="Hello", **kwargs
+    )
+
+
+@pytest.fixture
+def smtp_says(monkeypatch):
+    """Make the next sends fail as an SMTP server would."""
+
+    def fail_with(error):
+        def send(self, *args, **kwargs):
+            raise error
+
+        monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", send)
+
+    return fail_with
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPResponseException(451, b"4.3.0 Mail server temporarily rejected message"),
+        ConnectionRefusedError(111, "Connection refused"),
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ],
+)
+def test_passing_smtp_errors_are_retried_then_marked_failed(smtp_says, error, celery_eager):
+    email = _owed()
+    smtp_says(error)
+    send_outgoing_email.apply(args=[email.pk])  # eager: the retries run at once, as many as allowed
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", send_outgoing_email.max_retries + 1)
+    assert email.last_error
+
+
+@pytest.mark.django_db
+def test_a_permanent_smtp_error_is_not_retried(smtp_says):
+    email = _owed()
+    smtp_says(smtplib.SMTPResponseException(550, b"5.1.1 No such user"))
+    with pytest.raises(smtplib.SMTPResponseException):
+        mail.outgoing_email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == "pending"
+
+
+@pytest.mark.django_db
+def test_sending_is_once_however_often_the_task_runs():
+    email = _owed()
+    assert mail.outgoing_email_send(email_id=email.pk) is True
+    assert mail.outgoing_email_send(email_id=email.pk) is False
+    assert len(django_mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretariat_sees_a_failed_email_and_sends_it_again(login, secretariat, celery_eager):
+    email = _owed(status=OutgoingEmail.Status.FAILED, attempts=6, last_error="451 try later")
+    client = login(secretariat)
+    assert "1 e-mail could not be delivered." in page_text(client.get(reverse("home")))
+    page = page_text(client.get(reverse("nominations:failed_emails")))
+    assert "an@example.org" in page and "451 try later" in page
+    client.post(reverse("nominations:failed_emails"), {"email": email.pk})
+    email.refresh_from_db()
+    assert email.status == "sent" and len(django_mail.outbox) == 1
+    assert "Every e-mail was delivered." in page_text(client.get(reverse("nominations:failed_emails")))
+
+
+@pytest.mark.django_db
+def test_only_the_secretariat_sees_undelivered_email(client, login, npo_officer):
+    assert client.get(reverse("nominations:failed_emails")).status_code == 302
+    assert login(npo_officer).get(reverse("nominations:failed_emails")).status_code == 404

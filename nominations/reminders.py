@@ -147,19 +147,23 @@ def _secretariat_summaries(now) -> list[DueReminder]:
     ):
         per_project.setdefault(row["project_id"], []).append(row)
     staff = list(User.objects.filter(role=User.Role.SECRETARIAT, is_active=True))
-    return [
-        DueReminder(
-            kind="secretariat-closed",
-            project=project,
-            to=user.email,
-            recipient=f"user:{user.pk}",
-            subject=f"APO {project.code}: nominations closed; {sum(r['submitted'] for r in per_project.get(project.pk, []))} submitted",
-            template="nominations/email/reminder_secretariat.txt",
-            context={"user": user, "rows": per_project.get(project.pk, []), "zone": user.time_zone},
+    due = []
+    for project in projects:
+        rows = per_project.get(project.pk, [])
+        submitted = sum(row["submitted"] for row in rows)
+        due.extend(
+            DueReminder(
+                kind="secretariat-closed",
+                project=project,
+                to=user.email,
+                recipient=f"user:{user.pk}",
+                subject=f"APO {project.code}: nominations closed; {submitted} submitted",
+                template="nominations/email/reminder_secretariat.txt",
+                context={"user": user, "rows": rows, "zone": user.time_zone},
+            )
+            for user in staff
         )
-        for project in projects
-        for user in staff
-    ]
+    return due
 
 
 def _participant_programs(now) -> list[DueReminder]:

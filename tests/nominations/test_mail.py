@@ -1,4 +1,5 @@
-"""Mail can fail (PRODUCT.md rule 7): passing SMTP errors are retried; the last failure is shown and can be sent again."""
+"""Mail can fail (PRODUCT.md rule 7): passing SMTP errors are retried; the last failure is shown and can be
+sent again."""
 
 import smtplib
 

@@ -156,6 +156,18 @@ if CELERY_BROKER_URL == "filesystem://":
         # Without this kombu writes its exchange tables to ./control, wherever the process started.
         "control_folder": str(_broker_dir / "control"),
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Publishing from a page gives up at once when Redis is down (the database keeps the work and
+        # beat's sweeps enqueue it later); kombu's default would wait two seconds per attempt.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.2,
+        "socket_connect_timeout": 1,
+        # A task a dead worker held goes back on the queue after this; the sweeps are quicker still.
+        "visibility_timeout": 3600,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

@@ -11,3 +11,9 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id):
         user = get_user_model()._default_manager.select_related("npo__economy").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def axes_username(request, credentials) -> str:
+    """The account a log-in attempt was for, as django-axes counts it: the e-mail address without case."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return typed.strip().lower()

@@ -36,3 +36,20 @@ class TimezoneMiddleware:
             timezone.activate(zone)
         request.viewer_time_zone = timezone.get_current_timezone_name()
         return self.get_response(request)
+
+
+class DeniedAccessMiddleware:
+    """Record in the audit log when a signed-in person is answered 404: for them, a record they may not
+    see is a record that does not exist (PRODUCT.md rule 8), and the Secretariat can see who looked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if response.status_code == 404 and user is not None and user.is_authenticated:
+            from audit.services import security_event
+
+            security_event(action="security.access_denied", request=request, user=user, method=request.method)
+        return response

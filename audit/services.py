@@ -24,3 +24,21 @@ def audit_entries_for(target: models.Model):
     return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
         "actor"
     )
+
+
+def security_event(*, action: str, request=None, user=None, note: str = "", **details) -> AuditEntry:
+    """Record a security event (log-in, failed log-in, lock-out, denied access) in the audit log, with the
+    address it came from. `user` may be None (an unknown e-mail address)."""
+    if request is not None:
+        details.setdefault("ip", request.META.get("REMOTE_ADDR", ""))
+        details.setdefault("path", request.path[:300])
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type="accounts.user",
+        target_id=str(user.pk) if actor else "",
+        target_repr=str(user)[:255] if actor else details.pop("username", "")[:255],
+        changes=details,
+        note=note,
+    )

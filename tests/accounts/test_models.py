@@ -3,6 +3,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 
 from accounts.models import NPO, Economy, User
 from tests.factories import DEFAULT_PASSWORD, NPOOfficerFactory, ParticipantFactory
@@ -23,8 +24,11 @@ def test_the_21_member_economies_are_loaded_with_their_apo_names_npos_and_time_z
 @pytest.mark.django_db
 def test_users_log_in_with_their_email_in_any_case():
     user = ParticipantFactory(email="minh@example.org")
-    assert authenticate(email="MINH@Example.org", password=DEFAULT_PASSWORD) == user
-    assert authenticate(email="minh@example.org", password="wrong") is None
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), email="MINH@Example.org", password=DEFAULT_PASSWORD)
+        == user
+    )
+    assert authenticate(RequestFactory().post("/accounts/login/"), email="minh@example.org", password="wrong") is None
 
 
 @pytest.mark.django_db

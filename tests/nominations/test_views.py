@@ -380,7 +380,10 @@ def test_the_invitation_link_sets_a_password_once(client, secretariat):
             form_url, {"new_password1": "Jakarta-2026-rain", "new_password2": "Jakarta-2026-rain"}, follow=True
         )
         assert "Your password is set." in _text(response)
-        assert client.login(email="chosen@example.org", password="Jakarta-2026-rain")
+        logged_in = client.post(
+            reverse("accounts:login"), {"username": "chosen@example.org", "password": "Jakarta-2026-rain"}
+        )
+        assert logged_in.status_code == 302 and "_auth_user_id" in client.session
         client.logout()
         assert "This invitation link has been used or has expired." in _text(client.get(link, follow=True))
     finally:

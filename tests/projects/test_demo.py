@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, F, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Economy, User
@@ -302,7 +303,7 @@ def test_every_demo_participant_was_selected_for_a_project(demo):
 @pytest.mark.django_db
 def test_every_demo_login_authenticates_with_the_demo_password(demo):
     for spec in DEMO_USERS:
-        user = authenticate(email=spec.email, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/accounts/login/"), email=spec.email, password=DEMO_PASSWORD)
         assert user is not None, spec.email
         assert user.email == spec.email
     secretariat = User.objects.get(email="secretariat@example.org")
@@ -312,7 +313,12 @@ def test_every_demo_login_authenticates_with_the_demo_password(demo):
         "Asia/Tokyo",
     )
     assert secretariat.is_staff and secretariat.is_superuser and secretariat.is_secretariat
-    assert authenticate(email="secretariat@example.org", password="wrong-password") is None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"), email="secretariat@example.org", password="wrong-password"
+        )
+        is None
+    )
 
 
 # ---------------------------------------------------------------- nominations

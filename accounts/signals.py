@@ -1,0 +1,24 @@
+"""Log-ins, failed log-ins and lock-outs go to the audit log (issue: security events)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from audit.services import security_event
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    security_event(action="security.login", request=request, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # The password is never recorded: only which account was tried.
+    tried = credentials.get("username") or credentials.get("email") or ""
+    security_event(action="security.login_failed", request=request, username=str(tried)[:200])
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    security_event(action="security.locked_out", request=request, username=str(username or "")[:200])

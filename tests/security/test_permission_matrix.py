@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from attendance import services as attendance_services
 from attendance.ical import feed_token
 from attendance.models import AttendanceReport, EligibilityOverride, Mark
 from audit.models import AuditEntry

@@ -3,6 +3,7 @@
 WeasyPrint may read the portal's own static files and nothing else: no network, no other file
 (the URL fetcher below). Everything on the page comes from the database, escaped by the template."""
 
+import functools
 import hashlib
 import mimetypes
 import pathlib
@@ -15,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from attendance import qr
@@ -85,8 +87,16 @@ def certificate_html(certificate) -> str:
     )
 
 
+@functools.cache
+def font_config() -> FontConfiguration:
+    """One font configuration per process, made on first use: building it for every PDF cost about a fifth
+    of each render (bench/RESULTS.md), and web processes that never render should not pay for it."""
+    return FontConfiguration()
+
+
 def render_pdf(html: str) -> bytes:
-    return weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    document = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(font_config=font_config())
 
 
 def sha256(data: bytes) -> str:

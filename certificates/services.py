@@ -127,7 +127,7 @@ def certificate_render(*, certificate_id: int) -> bool:
         locked.rendered_at = timezone.now()
         locked.render_attempts += 1
         locked.render_error = ""
-        locked.save()
+        locked.save(update_fields=["pdf", "sha256", "render_status", "rendered_at", "render_attempts", "render_error"])
         email_queue(
             key=f"certificate:{locked.pk}",
             to=locked.nomination.email,

@@ -8,6 +8,8 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # nothing is decompressed, so a ZIP bomb costs nothing here.
 _OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _MAX_ZIP_MEMBERS = 2000
+# A real biodata workbook or CV expands to a few MB; a ZIP bomb claims gigabytes in its directory.
+_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 
 
 class UnacceptableFile(ValueError):
@@ -31,12 +33,18 @@ def sniff_document_type(uploaded) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(uploaded) as archive:
-                names = archive.namelist()
+                members = archive.infolist()
+                names = [member.filename for member in members]
+                expanded = sum(member.file_size for member in members)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise UnacceptableFile("The file looks like an Office document but is damaged.") from error
         finally:
             uploaded.seek(0)
-        if len(names) <= _MAX_ZIP_MEMBERS and "[Content_Types].xml" in names:
+        if expanded > _MAX_EXPANDED_BYTES or len(names) > _MAX_ZIP_MEMBERS:
+            raise UnacceptableFile(
+                f"This file would expand to {expanded / 1024 / 1024:,.0f} MB: it is not a genuine form. Save it again."
+            )
+        if "[Content_Types].xml" in names:
             for kind, marker in _OFFICE_MARKERS.items():
                 if marker in names:
                     return kind

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import Economy
 from projects.models import end_of_day
@@ -28,10 +29,17 @@ class NominationForm(forms.ModelForm):
             "email": "The candidate's own address: the invitation and certificate go there.",
         }
 
+    LONG_TEXT_LIMIT = 4000
+
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        for name in ("education", "experience", "expectations"):
+            # A biodata answer is a few paragraphs; a 10,000-character paste is a mistake (or worse).
+            self.fields[name].max_length = self.LONG_TEXT_LIMIT
+            self.fields[name].validators.append(MaxLengthValidator(self.LONG_TEXT_LIMIT))
+            self.fields[name].widget.attrs["maxlength"] = self.LONG_TEXT_LIMIT
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -82,8 +82,13 @@ class Project(models.Model):
     participating_economies = models.ManyToManyField(
         "accounts.Economy", related_name="participating_projects", blank=True
     )
-    overseas_participants = models.PositiveIntegerField("overseas participants", default=0)
-    local_participants = models.PositiveIntegerField("local participants", default=0)
+    # The largest APO projects (TES in one country) take a few hundred participants; 10,000 is a typo.
+    overseas_participants = models.PositiveIntegerField(
+        "overseas participants", default=0, validators=[MaxValueValidator(10_000)]
+    )
+    local_participants = models.PositiveIntegerField(
+        "local participants", default=0, validators=[MaxValueValidator(10_000)]
+    )
     per_economy_limit = models.PositiveSmallIntegerField(
         "participants per economy",
         null=True,
@@ -99,7 +104,9 @@ class Project(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     attendance_threshold_percent = models.PositiveSmallIntegerField(
-        "attendance threshold (%)", default=80, validators=[MaxValueValidator(100)],
+        "attendance threshold (%)",
+        default=80,
+        validators=[MaxValueValidator(100)],
         help_text="In an imported meeting report, at least this share of a session's minutes counts as present.",
     )
     notification_document = models.FileField(

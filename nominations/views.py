@@ -234,6 +234,8 @@ def attachment_download(request, pk, kind):
     if request.user.is_participant:
         raise Http404
     attachment = get_object_or_404(Attachment, nomination=nomination, kind=kind)
+    audit_log(actor=request.user, action="nominations.attachment.downloaded", target=nomination,
+              economy=nomination.economy, changes={"kind": kind})
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

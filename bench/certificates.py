@@ -176,7 +176,7 @@ def bare_render(html: str) -> bytes:
 
     return weasyprint.HTML(
         string=html, base_url=rendering.PRINT_ORIGIN + "/", url_fetcher=rendering.StaticOnlyFetcher()
-    ).write_pdf()
+    ).write_pdf(font_config=rendering.font_config())  # the same call the task makes
 
 
 def task_render(certificate_id: int) -> None:

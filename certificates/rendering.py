@@ -69,7 +69,7 @@ def verification_url(certificate) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[certificate.verification_code])
 
 
-def certificate_html(certificate) -> str:
+def certificate_html(certificate, *, sessions: int | None = None) -> str:
     project = certificate.project
     url = verification_url(certificate)
     return render_to_string(
@@ -78,7 +78,7 @@ def certificate_html(certificate) -> str:
             "certificate": certificate,
             "project": project,
             "host": project.hosting_economy,
-            "sessions": project.sessions.count(),
+            "sessions": project.sessions.count() if sessions is None else sessions,
             "verification_url": url,
             "qr_svg": qr.svg(url, scale=3),
             "secretary_general": settings.APO_SECRETARY_GENERAL,

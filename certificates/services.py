@@ -7,10 +7,11 @@ certificate already rendered is not rendered again, however often the task runs.
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -109,37 +110,50 @@ def certificates_issue(*, actor, project: Project, nominations=None) -> dict:
 def certificate_render(*, certificate_id: int) -> bool:
     """Render one certificate's PDF and record its SHA-256; then e-mail the participant a link.
 
-    Idempotent: a certificate already rendered, or revoked, or gone, is left alone (returns False).
-    Rendering happens outside the row lock; the result is saved only if nobody saved one meanwhile."""
+    Idempotent: a certificate already rendered, or revoked, or gone, is left alone (returns False). The
+    PDF is rendered and stored without holding a lock; one conditional UPDATE then records it only if no
+    other run recorded one meanwhile (a duplicate run's file is removed), so two workers given the same
+    certificate still make one PDF and one e-mail."""
     certificate = (
-        Certificate.objects.select_related("project__hosting_economy", "nomination").filter(pk=certificate_id).first()
+        Certificate.objects.select_related("project__hosting_economy", "nomination")
+        .annotate(session_count=Count("project__sessions"))
+        .filter(pk=certificate_id)
+        .first()
     )
     if certificate is None or certificate.render_status == RenderStatus.RENDERED or certificate.revoked_at:
         return False
-    pdf = rendering.render_pdf(rendering.certificate_html(certificate))
+    pdf = rendering.render_pdf(rendering.certificate_html(certificate, sessions=certificate.session_count))
+    storage = certificate.pdf.storage
+    name = storage.save(
+        certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"), ContentFile(pdf)
+    )
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().select_related("project", "nomination").get(pk=certificate_id)
-        if locked.render_status == RenderStatus.RENDERED:
+        recorded = (
+            Certificate.objects.filter(pk=certificate_id, revoked_at__isnull=True)
+            .exclude(render_status=RenderStatus.RENDERED)
+            .update(
+                pdf=name,
+                sha256=rendering.sha256(pdf),
+                render_status=RenderStatus.RENDERED,
+                rendered_at=timezone.now(),
+                render_attempts=F("render_attempts") + 1,
+                render_error="",
+            )
+        )
+        if not recorded:
+            transaction.on_commit(lambda: storage.delete(name))
             return False
-        locked.pdf.save(f"{locked.serial}.pdf", ContentFile(pdf), save=False)
-        locked.sha256 = rendering.sha256(pdf)
-        locked.render_status = RenderStatus.RENDERED
-        locked.rendered_at = timezone.now()
-        locked.render_attempts += 1
-        locked.render_error = ""
-        locked.save(update_fields=["pdf", "sha256", "render_status", "rendered_at", "render_attempts", "render_error"])
         email_queue(
-            key=f"certificate:{locked.pk}",
-            to=locked.nomination.email,
-            project=locked.project,
-            subject=f"Your APO certificate of attendance: {locked.project.title}",
+            key=f"certificate:{certificate.pk}",
+            to=certificate.nomination.email,
+            project=certificate.project,
+            subject=f"Your APO certificate of attendance: {certificate.project.title}",
             template="certificates/email/ready.txt",
             context={
-                "certificate": locked,
-                "project": locked.project,
-                "link": rendering.verification_url(locked).rsplit("/verify/", 1)[0]
-                + reverse("certificates:download", args=[locked.pk]),
-                "verify": rendering.verification_url(locked),
+                "certificate": certificate,
+                "project": certificate.project,
+                "link": settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:download", args=[certificate.pk]),
+                "verify": rendering.verification_url(certificate),
             },
         )
     return True

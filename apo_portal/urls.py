@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apo_portal import web
 from projects import views as project_views
 
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),
+    path("healthz", web.healthz, name="healthz"),
 ]

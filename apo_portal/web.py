@@ -7,3 +7,11 @@ def posted(request):
     (`request.POST or None` would leave a form whose fields were all left empty unbound, so a
     confirmation that posts nothing but its CSRF token would silently do nothing.)"""
     return request.POST if request.method == "POST" else None
+
+
+def healthz(request):
+    """For load balancers and Docker: the web process answers. (Also the load test's trivial view, the
+    ceiling every page is measured against.)"""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

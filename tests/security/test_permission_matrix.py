@@ -131,6 +131,7 @@ def _table(w):
     p, n, s, c = w["project"].code, w["nomination"].pk, w["session"].pk, w["certificate"]
     return {
         "home": ((), (302, 200, 200, 200, 200, 200)),
+        "healthz": ((), PUBLIC),
         "accounts:login": ((), LOGGED_IN_REDIRECT),
         "accounts:logout": ((), POST_ONLY),
         "accounts:profile": ((), LOGIN),

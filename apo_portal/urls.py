@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("nominations.urls")),
     path("", include("attendance.urls")),
     path("", include("certificates.urls")),
+    path("", include("reports.urls")),
     path("projects/", include("projects.urls")),
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),

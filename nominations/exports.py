@@ -1,9 +1,8 @@
 """A project's nominations as CSV and XLSX, safe to open in a spreadsheet."""
 
-import csv
-import io
+from apo_portal.spreadsheets import neutralise, table_csv, table_xlsx
 
-from openpyxl import Workbook
+__all__ = ["COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
 
 COLUMNS = [
     ("Economy", lambda n: n.economy.name),
@@ -22,40 +21,16 @@ COLUMNS = [
     ("Expectations", lambda n: n.expectations),
     ("Submitted", lambda n: n.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if n.submitted_at else ""),
 ]
-# A cell that starts with one of these is a formula to Excel and LibreOffice (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text a spreadsheet shows as text: a leading quote stops a formula from running."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _rows(nominations):
     for nomination in nominations:
-        yield [neutralise(get(nomination)) for _, get in COLUMNS]
+        yield [get(nomination) for _, get in COLUMNS]
 
 
 def nominations_csv(nominations) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([title for title, _ in COLUMNS])
-    writer.writerows(_rows(nominations))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8 names right
+    return table_csv([title for title, _ in COLUMNS], _rows(nominations))
 
 
 def nominations_xlsx(nominations, *, title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nominations")
-    sheet.append([title])
-    header = [title for title, _ in COLUMNS]
-    sheet.append(header)
-    for row in _rows(nominations):
-        # Strings are written as strings (never as formulas) by openpyxl only when they do not start
-        # with "="; neutralise() has already made sure of that.
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx([title for title, _ in COLUMNS], _rows(nominations), title=title, sheet_name="Nominations")

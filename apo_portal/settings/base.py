@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "nominations",
     "attendance",
     "certificates",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 # Uploaded files hold personal data: they live outside any public path and have no URL. Every
 # download goes through a view that checks permission (PRODUCT.md rule 9).

@@ -30,3 +30,16 @@ def time_left(value: datetime.datetime) -> str:
 @register.filter
 def closes_within(value: datetime.datetime, days: int) -> bool:
     return value is not None and timezone.now() < value <= timezone.now() + datetime.timedelta(days=int(days))
+
+
+@register.filter
+def percent(value) -> str:
+    """0.8333 → '83%'."""
+    if value is None:
+        return "—"
+    return f"{round(value * 100)}%"
+
+
+@register.filter
+def ratio(numerator, denominator):
+    return numerator / denominator if denominator else None

@@ -72,12 +72,17 @@ def test_downloads_of_personal_data_are_recorded(login, npo_officer, secretariat
     from nominations.models import Nomination
 
     nomination = NominationFactory(status=Nomination.Status.DRAFT)
-    login(npo_officer).post(reverse("nominations:attachment_upload", args=[nomination.pk]),
-                            {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4")})
+    login(npo_officer).post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4")},
+    )
     login(npo_officer).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))
     login(secretariat).get(reverse("nominations:export", args=[nomination.project.code, "xlsx"]))
     actions = list(AuditEntry.objects.filter(action__endswith="downloaded").values_list("action", "actor"))
-    assert actions == [("nominations.export.downloaded", secretariat.pk), ("nominations.attachment.downloaded", npo_officer.pk)]
+    assert actions == [
+        ("nominations.export.downloaded", secretariat.pk),
+        ("nominations.attachment.downloaded", npo_officer.pk),
+    ]
 
 
 @pytest.mark.django_db
@@ -86,21 +91,48 @@ def test_posting_status_economy_or_owner_to_an_edit_form_changes_none_of_them(lo
     from projects.models import Project
 
     nomination = NominationFactory(status=Nomination.Status.SUBMITTED, priority_rank=3)
-    login(npo_officer).post(reverse("nominations:edit", args=[nomination.pk]), {
-        "full_name": "Edited Name", "gender": "female", "email": nomination.email, "designation": "D", "organization": "O",
-        "organization_type": "government", "english_proficiency": "fluent",
-        "status": "selected", "economy": economy("PH").pk, "priority_rank": "1", "participant": npo_officer.pk,
-    })
+    login(npo_officer).post(
+        reverse("nominations:edit", args=[nomination.pk]),
+        {
+            "full_name": "Edited Name",
+            "gender": "female",
+            "email": nomination.email,
+            "designation": "D",
+            "organization": "O",
+            "organization_type": "government",
+            "english_proficiency": "fluent",
+            "status": "selected",
+            "economy": economy("PH").pk,
+            "priority_rank": "1",
+            "participant": npo_officer.pk,
+        },
+    )
     nomination.refresh_from_db()
-    assert (nomination.full_name, nomination.status, nomination.economy.code, nomination.priority_rank,
-            nomination.participant) == ("Edited Name", "submitted", "LK", 3, None)
+    assert (
+        nomination.full_name,
+        nomination.status,
+        nomination.economy.code,
+        nomination.priority_rank,
+        nomination.participant,
+    ) == ("Edited Name", "submitted", "LK", 3, None)
     project = nomination.project
     form = {f: getattr(project, f) for f in ("code", "title", "project_type", "modality", "scope", "time_zone")}
-    login(secretariat).post(reverse("manage:edit", args=[project.code]), {
-        **form, "title": "Edited", "start_date": project.start_date, "end_date": project.end_date,
-        "nomination_closes_at": project.closing_date, "hosting_economy": project.hosting_economy_id,
-        "participating_economies": [economy("LK").pk], "overseas_participants": 1, "local_participants": 1,
-        "attendance_threshold_percent": 80, "status": "completed", "published_at": "2000-01-01T00:00",
-    })
+    login(secretariat).post(
+        reverse("manage:edit", args=[project.code]),
+        {
+            **form,
+            "title": "Edited",
+            "start_date": project.start_date,
+            "end_date": project.end_date,
+            "nomination_closes_at": project.closing_date,
+            "hosting_economy": project.hosting_economy_id,
+            "participating_economies": [economy("LK").pk],
+            "overseas_participants": 1,
+            "local_participants": 1,
+            "attendance_threshold_percent": 80,
+            "status": "completed",
+            "published_at": "2000-01-01T00:00",
+        },
+    )
     project.refresh_from_db()
     assert (project.title, project.status) == ("Edited", Project.Status.PUBLISHED)

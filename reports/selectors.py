@@ -1,0 +1,166 @@
+"""The figures of the reports, each computed by an aggregate query in the database (no loop over rows).
+
+The funnel per economy: nominated (submitted, whatever became of it) → selected → attended every
+session → certified (a valid certificate). Figures follow the filters (year, economy, type, modality)
+and, for an NPO officer, their own economy only."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Economy
+from attendance.models import ATTENDED, Mark
+from certificates.models import Certificate
+from nominations.models import Nomination
+from projects.models import Project, Session
+
+Status = Nomination.Status
+COUNTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+
+
+def _count(queryset: QuerySet, field: str) -> Subquery:
+    """A correlated COUNT(*) of `queryset` per outer row, 0 when there are none."""
+    counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _attended_every_session() -> Q:
+    """The nomination's project has sessions, and none of them lacks an attended mark of this nomination."""
+    sessions = Session.objects.filter(project=OuterRef("project"))
+    missed = sessions.exclude(
+        Exists(Mark.objects.filter(session=OuterRef("pk"), nomination=OuterRef(OuterRef("pk")), status__in=ATTENDED))
+    )
+    return Q(status=Status.SELECTED) & Q(Exists(sessions)) & ~Q(Exists(missed))
+
+
+def _certified() -> Q:
+    return Q(Exists(Certificate.objects.filter(nomination=OuterRef("pk"), revoked_at__isnull=True)))
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    economy: Economy | None = None
+    project_type: str = ""
+    modality: str = ""
+
+
+def projects_in_scope(filters: Filters) -> QuerySet[Project]:
+    projects = Project.objects.exclude(status__in=[Project.Status.DRAFT, Project.Status.CANCELLED])
+    if filters.year:
+        projects = projects.filter(start_date__year=filters.year)
+    if filters.project_type:
+        projects = projects.filter(project_type=filters.project_type)
+    if filters.modality:
+        projects = projects.filter(modality=filters.modality)
+    if filters.economy:
+        projects = projects.filter(participating_economies=filters.economy)
+    return projects
+
+
+def nominations_in_scope(filters: Filters) -> QuerySet[Nomination]:
+    nominations = Nomination.objects.filter(project__in=projects_in_scope(filters))
+    if filters.economy:
+        nominations = nominations.filter(economy=filters.economy)
+    return nominations
+
+
+def projects_held(filters: Filters) -> int:
+    """Projects that took place: ended, neither draft nor cancelled."""
+    return projects_in_scope(filters).filter(end_date__lt=timezone.localdate()).count()
+
+
+def funnel_by_economy(filters: Filters) -> list[dict]:
+    rows = (
+        nominations_in_scope(filters)
+        .values("economy__name", "economy__code")
+        .annotate(
+            nominated=Count("id", filter=COUNTED),
+            selected=Count("id", filter=Q(status=Status.SELECTED)),
+            attended_all=Count("id", filter=_attended_every_session()),
+            certified=Count("id", filter=_certified()),
+        )
+        .order_by("economy__name")
+    )
+    return [row for row in rows if row["nominated"] or row["certified"]]
+
+
+def gender_balance(filters: Filters) -> list[dict]:
+    labels = dict(Nomination.Gender.choices)
+    rows = (
+        nominations_in_scope(filters)
+        .filter(status=Status.SELECTED)
+        .values("gender")
+        .annotate(selected=Count("id"), certified=Count("id", filter=_certified()))
+        .order_by("gender")
+    )
+    return [{**row, "label": labels.get(row["gender"], row["gender"])} for row in rows]
+
+
+def attendance_by_project(filters: Filters) -> QuerySet[Project]:
+    """Each project with its participants, sessions and attended marks; the rate is attended over
+    participants × sessions. Participants and marks are those of the filtered economy, if one is set."""
+    participants = Nomination.objects.filter(project=OuterRef("pk"), status=Status.SELECTED)
+    marks = Mark.objects.filter(
+        session__project=OuterRef("pk"), status__in=ATTENDED, nomination__status=Status.SELECTED
+    )
+    if filters.economy:
+        participants = participants.filter(economy=filters.economy)
+        marks = marks.filter(nomination__economy=filters.economy)
+    return (
+        projects_in_scope(filters)
+        .filter(start_date__lte=timezone.localdate())
+        .annotate(
+            participant_count=_count(participants, "project"),
+            session_count=_count(Session.objects.filter(project=OuterRef("pk")), "project"),
+            attended_count=_count(marks, "session__project"),
+        )
+        .order_by("-start_date", "code")
+    )
+
+
+def attendance_rate(project: Project) -> float | None:
+    possible = project.participant_count * project.session_count
+    return project.attended_count / possible if possible else None
+
+
+def report_years() -> list[int]:
+    return [
+        d.year for d in Project.objects.exclude(status=Project.Status.DRAFT).dates("start_date", "year", order="DESC")
+    ]
+
+
+# ---------------------------------------------------------------- one project
+
+
+def project_sessions_attendance(project: Project, economy=None) -> list[Session]:
+    marks = Mark.objects.filter(session=OuterRef("pk"), nomination__status=Status.SELECTED)
+    if economy:
+        marks = marks.filter(nomination__economy=economy)
+    return list(
+        project.sessions.annotate(
+            attended=_count(marks.filter(status__in=ATTENDED), "session"),
+            absent=_count(marks.filter(status=Mark.Status.ABSENT), "session"),
+            excused=_count(marks.filter(status=Mark.Status.EXCUSED), "session"),
+        ).order_by("starts_at")
+    )
+
+
+def project_decisions(project: Project) -> dict:
+    counts = dict(project.nominations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {label: counts.get(value, 0) for value, label in Status.choices}
+
+
+def project_certificates(project: Project) -> dict:
+    return Certificate.objects.filter(project=project).aggregate(
+        valid=Count("id", filter=Q(revoked_at__isnull=True, render_status=Certificate.RenderStatus.RENDERED)),
+        pending=Count("id", filter=Q(revoked_at__isnull=True) & ~Q(render_status=Certificate.RenderStatus.RENDERED)),
+        revoked=Count("id", filter=Q(revoked_at__isnull=False)),
+    )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -16,4 +16,6 @@ class EmailBackend(ModelBackend):
 def axes_username(request, credentials) -> str:
     """The account a log-in attempt was for, as django-axes counts it: the e-mail address without case."""
     typed = (credentials or {}).get("username") or request.POST.get("username", "")
-    return typed.strip().lower()
+    # At most an e-mail address' length: axes stores it in a 255-character column, and a 10,000-character
+    # "address" must get the ordinary error message, not a database error (PostgreSQL enforces lengths).
+    return typed.strip().lower()[:254]

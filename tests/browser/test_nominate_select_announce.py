@@ -44,7 +44,7 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     rows = page.locator("#economy-nominations tbody tr")
     assert rows.nth(0).inner_text().startswith("1\tChamari Jayasinghe")
     page.get_by_role("button", name="Move Dilshan Fernando up").click()  # htmx: the table alone is replaced
-    page.wait_for_function("document.querySelector('#economy-nominations tbody tr').innerText.includes('Dilshan')")
+    rows.first.filter(has_text="Dilshan Fernando").wait_for()  # a locator wait: the page's CSP forbids eval
     assert rows.nth(0).inner_text().startswith("1\tDilshan Fernando")
     screenshot("npo-nominations")
     page.get_by_role("button", name="Log out").click()

@@ -439,8 +439,17 @@ class _ZoomReader:
 
     def _participants(self, header: list[str], rows, report: _RawReport) -> None:
         columns = _columns(header)
-        name_at = _need(columns, "Name (Original Name)", self.what, _ZOOM_HINT,
-                        "name (original name)", "name", "participant", "participant name", "user name")
+        name_at = _need(
+            columns,
+            "Name (Original Name)",
+            self.what,
+            _ZOOM_HINT,
+            "name (original name)",
+            "name",
+            "participant",
+            "participant name",
+            "user name",
+        )
         join_at = _need(columns, "Join Time", self.what, _ZOOM_HINT, "join time")
         leave_at = _need(columns, "Leave Time", self.what, _ZOOM_HINT, "leave time")
         email_at = _find(columns, "user email", "email", "e-mail")
@@ -559,8 +568,16 @@ class _TeamsReader:
             if "@" in upn and "#ext#" not in upn:
                 email = upn
         fallback = kind == "teams participants"
-        row = _Row(line, name, email, _teams_names(name), _cell(cells, at["join"]), _cell(cells, at["leave"]),
-                   "first join" if fallback else "join time", "last leave" if fallback else "leave time")
+        row = _Row(
+            line,
+            name,
+            email,
+            _teams_names(name),
+            _cell(cells, at["join"]),
+            _cell(cells, at["leave"]),
+            "first join" if fallback else "join time",
+            "last leave" if fallback else "leave time",
+        )
         if not row.join:
             raise ReportError(f"Row {line} ({name or 'no name'}) has no {row.join_label}. {_FIX_HINT}")
         (report.fallback if fallback else report.rows).append(row)
@@ -585,9 +602,18 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
         ],
         start=1,
     )
@@ -712,7 +738,8 @@ class _TimeReader:
             except ValueError:
                 line, label = self.where[text]
                 order = "day/month" if day_first else "month/day"
-                raise self._bad(text, line, label, f": it is not a real date read as {order}, as the file's other "
-                                "dates are") from None
+                raise self._bad(
+                    text, line, label, f": it is not a real date read as {order}, as the file's other dates are"
+                ) from None
             # Through UTC and back: a time in a spring-forward gap becomes the wall time it really is.
             self.values[text] = wall.astimezone(_UTC).astimezone(zone)

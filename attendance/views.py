@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
@@ -269,6 +270,7 @@ def my_project(request, code):
             "marks": grid["marks"],
             "feed_url": feed,
             "certificate": _valid_certificates(request.user, project).get(nomination.pk),
+            "started": any(session.starts_at <= timezone.now() for session in grid["sessions"]),
         },
     )
 

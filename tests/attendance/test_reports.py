@@ -28,8 +28,12 @@ def at(zone, *parts):
 def read(name, *, zone=COLOMBO, start=None, minutes=180):
     """Parse a fixture for a session of `minutes` from `start` (aware)."""
     start = start or at(zone, 2022, 8, 24, 13, 0)
-    return parse_report((FIXTURES / name).read_bytes(), time_zone=zone, session_start=start,
-                        session_end=start + datetime.timedelta(minutes=minutes))
+    return parse_report(
+        (FIXTURES / name).read_bytes(),
+        time_zone=zone,
+        session_start=start,
+        session_end=start + datetime.timedelta(minutes=minutes),
+    )
 
 
 def by_name(report) -> dict[str, Attendee]:
@@ -158,8 +162,12 @@ def test_dates_that_read_both_ways_follow_the_session(session_day, expected_day)
     report = read("zoom_ambiguous_dates.csv", start=start)
 
     aiko, maria = report.attendees
-    assert aiko.intervals == ((datetime.datetime.combine(expected_day, datetime.time(9, 0), COLOMBO),
-                               datetime.datetime.combine(expected_day, datetime.time(12, 0), COLOMBO)),)
+    assert aiko.intervals == (
+        (
+            datetime.datetime.combine(expected_day, datetime.time(9, 0), COLOMBO),
+            datetime.datetime.combine(expected_day, datetime.time(12, 0), COLOMBO),
+        ),
+    )
     assert attended(maria, start) == 144.0
 
 
@@ -167,8 +175,8 @@ def test_time_zone_of_the_exporting_account_makes_the_times_aware():
     colombo = read("zoom_iso.csv", zone=COLOMBO)
     tokyo = read("zoom_iso.csv", zone=TOKYO)
 
-    (c_join, c_leave), = colombo.attendees[0].intervals
-    (t_join, t_leave), = tokyo.attendees[0].intervals
+    ((c_join, c_leave),) = colombo.attendees[0].intervals
+    ((t_join, t_leave),) = tokyo.attendees[0].intervals
     assert c_join.utcoffset() == datetime.timedelta(hours=5, minutes=30)
     assert t_join.utcoffset() == datetime.timedelta(hours=9)
     assert c_join.astimezone(UTC) == datetime.datetime(2022, 8, 24, 7, 30, tzinfo=UTC)
@@ -194,10 +202,11 @@ def test_daylight_saving_fold_is_read_as_the_first_occurrence_and_minutes_are_re
     data = (ZOOM_HEADER + "Night Owl,owl@example.org,11/06/2022 01:30:00 AM,11/06/2022 02:10:00 AM,40,No\n").encode()
     start = at(new_york, 2022, 11, 6, 0, 0)
 
-    report = parse_report(data, time_zone=new_york, session_start=start,
-                          session_end=start + datetime.timedelta(hours=4))
+    report = parse_report(
+        data, time_zone=new_york, session_start=start, session_end=start + datetime.timedelta(hours=4)
+    )
 
-    (join, leave), = report.attendees[0].intervals
+    ((join, leave),) = report.attendees[0].intervals
     assert (join.fold, join.utcoffset()) == (0, datetime.timedelta(hours=-4))  # 01:30 EDT, the first of two
     assert leave.utcoffset() == datetime.timedelta(hours=-5)  # 02:10 EST
     assert minutes_within(report.attendees[0].intervals, start, start + datetime.timedelta(hours=4)) == 100.0
@@ -210,11 +219,14 @@ def test_zoom_header_and_no_rows_is_a_report_with_nobody():
 
 
 def test_zoom_row_without_leave_time_lasts_until_the_last_time_in_the_file():
-    data = (ZOOM_HEADER + "Aiko Tanaka,officer@apo-tokyo.org,08/24/2022 01:00:00 PM,08/24/2022 04:00:00 PM,180,No\n"
-            "Maria Santos,maria.santos@dti.gov.ph,08/24/2022 02:00:00 PM,,,No\n").encode()
+    data = (
+        ZOOM_HEADER + "Aiko Tanaka,officer@apo-tokyo.org,08/24/2022 01:00:00 PM,08/24/2022 04:00:00 PM,180,No\n"
+        "Maria Santos,maria.santos@dti.gov.ph,08/24/2022 02:00:00 PM,,,No\n"
+    ).encode()
 
-    report = parse_report(data, time_zone=COLOMBO, session_start=ZOOM_START,
-                          session_end=ZOOM_START + datetime.timedelta(hours=3))
+    report = parse_report(
+        data, time_zone=COLOMBO, session_start=ZOOM_START, session_end=ZOOM_START + datetime.timedelta(hours=3)
+    )
 
     assert report.attendees[1].intervals == ((at(COLOMBO, 2022, 8, 24, 14, 0), at(COLOMBO, 2022, 8, 24, 16, 0)),)
 
@@ -253,8 +265,9 @@ def test_teams_utf16_that_lost_its_bom_reads_the_same():
     data = (FIXTURES / "teams_utf16.csv").read_bytes()
     assert data.startswith(b"\xff\xfe")
 
-    report = parse_report(data[2:], time_zone=COLOMBO, session_start=TEAMS_START,
-                          session_end=TEAMS_START + datetime.timedelta(hours=3))
+    report = parse_report(
+        data[2:], time_zone=COLOMBO, session_start=TEAMS_START, session_end=TEAMS_START + datetime.timedelta(hours=3)
+    )
 
     assert report == read("teams_utf16.csv", start=TEAMS_START)
 
@@ -278,8 +291,9 @@ def test_teams_utf8_month_first_12_hour_with_narrow_no_break_spaces():
 def test_teams_utf8_with_bom_reads_the_same():
     data = b"\xef\xbb\xbf" + (FIXTURES / "teams_utf8.csv").read_bytes()
 
-    report = parse_report(data, time_zone=COLOMBO, session_start=TEAMS_START,
-                          session_end=TEAMS_START + datetime.timedelta(hours=3))
+    report = parse_report(
+        data, time_zone=COLOMBO, session_start=TEAMS_START, session_end=TEAMS_START + datetime.timedelta(hours=3)
+    )
 
     assert report == read("teams_utf8.csv", start=TEAMS_START)
 
@@ -301,7 +315,10 @@ def test_teams_older_layout_pairs_joined_and_left():
     assert people["Juan Dela Cruz"].intervals[-1] == (at(TOKYO, 2020, 3, 17, 12, 0), at(TOKYO, 2020, 3, 17, 12, 15))
     assert people["Ravi Kumar"].intervals == ((at(TOKYO, 2020, 3, 17, 9, 58, 2), at(TOKYO, 2020, 3, 17, 10, 30)),)
     assert {name: attended(person, start, 120) for name, person in people.items()} == {
-        "Aiko Tanaka": 120.0, "Maria Santos": 110.0, "Juan Dela Cruz": 85.0, "Ravi Kumar": 30.0,
+        "Aiko Tanaka": 120.0,
+        "Maria Santos": 110.0,
+        "Juan Dela Cruz": 85.0,
+        "Ravi Kumar": 30.0,
     }
 
 
@@ -312,8 +329,9 @@ def test_teams_sections_without_rows_are_a_report_with_nobody():
         "3. In-Meeting Activities\nName\tJoin Time\tLeave Time\tDuration\tEmail\tRole\n"
     ).encode("utf-16")
 
-    report = parse_report(data, time_zone=COLOMBO, session_start=TEAMS_START,
-                          session_end=TEAMS_START + datetime.timedelta(hours=3))
+    report = parse_report(
+        data, time_zone=COLOMBO, session_start=TEAMS_START, session_end=TEAMS_START + datetime.timedelta(hours=3)
+    )
 
     assert (report.format, report.meeting_title, report.attendees) == ("teams", "Weekly sync", ())
 
@@ -341,8 +359,11 @@ def test_minutes_within_clips_unites_and_ignores_what_is_outside():
 
 def test_minutes_within_refuses_naive_datetimes():
     with pytest.raises(ValueError, match="naive"):
-        minutes_within([(datetime.datetime(2024, 1, 1, 10), datetime.datetime(2024, 1, 1, 11))],
-                       at(UTC, 2024, 1, 1, 9), at(UTC, 2024, 1, 1, 12))
+        minutes_within(
+            [(datetime.datetime(2024, 1, 1, 10), datetime.datetime(2024, 1, 1, 11))],
+            at(UTC, 2024, 1, 1, 9),
+            at(UTC, 2024, 1, 1, 12),
+        )
 
 
 def test_normalize_name():
@@ -369,8 +390,9 @@ def test_file_over_the_limit():
 def test_file_in_another_encoding():
     message = error_of((FIXTURES / "zoom_windows1252.csv").read_bytes())
 
-    assert message == ("The file could not be read as text: save it as CSV (UTF-8) or as Teams exports it, "
-                       "and upload it again.")
+    assert message == (
+        "The file could not be read as text: save it as CSV (UTF-8) or as Teams exports it, and upload it again."
+    )
 
 
 def test_excel_workbook_instead_of_csv():
@@ -412,26 +434,36 @@ def test_time_that_is_no_date_at_all():
 
 
 def test_impossible_date_in_the_file_s_order():
-    data = (ZOOM_HEADER + "Aiko Tanaka,,24/08/2022 13:00:00,24/08/2022 16:00:00,180,No\n"
-            "Maria Santos,,31/02/2022 13:00:00,31/02/2022 16:00:00,180,No\n").encode()
+    data = (
+        ZOOM_HEADER + "Aiko Tanaka,,24/08/2022 13:00:00,24/08/2022 16:00:00,180,No\n"
+        "Maria Santos,,31/02/2022 13:00:00,31/02/2022 16:00:00,180,No\n"
+    ).encode()
 
-    assert error_of(data).startswith("Row 3: the join time “31/02/2022 13:00:00” cannot be read as a date and time: "
-                                     "it is not a real date read as day/month")
+    assert error_of(data).startswith(
+        "Row 3: the join time “31/02/2022 13:00:00” cannot be read as a date and time: "
+        "it is not a real date read as day/month"
+    )
 
 
 def test_dates_in_both_orders():
-    data = (ZOOM_HEADER + "Aiko Tanaka,,24/08/2022 13:00:00,24/08/2022 16:00:00,180,No\n"
-            "Maria Santos,,08/25/2022 13:00:00,08/25/2022 16:00:00,180,No\n").encode()
+    data = (
+        ZOOM_HEADER + "Aiko Tanaka,,24/08/2022 13:00:00,24/08/2022 16:00:00,180,No\n"
+        "Maria Santos,,08/25/2022 13:00:00,08/25/2022 16:00:00,180,No\n"
+    ).encode()
 
-    assert error_of(data).startswith("The dates mix two orders: “24/08/2022 13:00:00” (row 2) is day-first and "
-                                     "“08/25/2022 13:00:00” (row 3) is month-first.")
+    assert error_of(data).startswith(
+        "The dates mix two orders: “24/08/2022 13:00:00” (row 2) is day-first and "
+        "“08/25/2022 13:00:00” (row 3) is month-first."
+    )
 
 
 def test_leave_before_join_names_the_row():
     message = error_of((FIXTURES / "zoom_leave_before_join.csv").read_bytes())
 
-    assert message.startswith("Row 4 (Maria Santos): the leave time “08/24/2022 01:00:00 PM” is before the join time "
-                              "“08/24/2022 03:00:00 PM”.")
+    assert message.startswith(
+        "Row 4 (Maria Santos): the leave time “08/24/2022 01:00:00 PM” is before the join time "
+        "“08/24/2022 03:00:00 PM”."
+    )
 
 
 def test_teams_older_layout_with_an_unknown_action():
@@ -454,15 +486,20 @@ def test_ten_thousand_row_zoom_file():
         hour = 13 + row // 2_500 // 2
         minute = 30 * (row // 2_500 % 2)
         email = f"person{person}@example.org" if person % 2 else ""  # every other one a guest
-        lines.append(f'"Person {person}, Economy {person % 21}",{email},08/24/2022 {hour:02}:{minute:02}:00,'
-                     f"08/24/2022 {hour:02}:{minute + 29:02}:00,29,{'No' if email else 'Yes'},No")
+        lines.append(
+            f'"Person {person}, Economy {person % 21}",{email},08/24/2022 {hour:02}:{minute:02}:00,'
+            f"08/24/2022 {hour:02}:{minute + 29:02}:00,29,{'No' if email else 'Yes'},No"
+        )
     data = ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
     assert len(data) < MAX_REPORT_BYTES
 
-    report = parse_report(data, time_zone=COLOMBO, session_start=ZOOM_START,
-                          session_end=ZOOM_START + datetime.timedelta(hours=3))
+    report = parse_report(
+        data, time_zone=COLOMBO, session_start=ZOOM_START, session_end=ZOOM_START + datetime.timedelta(hours=3)
+    )
 
     assert len(report.attendees) == 2_500
     assert sum(len(a.intervals) for a in report.attendees) == 10_000
-    assert all(minutes_within(a.intervals, ZOOM_START, ZOOM_START + datetime.timedelta(hours=3)) == 116.0
-               for a in report.attendees)
+    assert all(
+        minutes_within(a.intervals, ZOOM_START, ZOOM_START + datetime.timedelta(hours=3)) == 116.0
+        for a in report.attendees
+    )

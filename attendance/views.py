@@ -207,6 +207,11 @@ def check_in_screen(request, code, session_id):
 def check_in(request, session_id, code):
     """Where a participant's phone lands after scanning: one button to check in."""
     session = get_object_or_404(Session.objects.select_related("project"), pk=session_id)
+    is_participant = (
+        request.user.is_participant and selectors.participants_visible_to(request.user, session.project).exists()
+    )
+    if not (request.user.is_secretariat or is_participant):
+        raise Http404("You are not a participant of this project.")  # nor may you learn what the session is
     error, mark = None, None
     if request.method == "POST":
         try:

@@ -164,7 +164,7 @@ def _table(w):
         "attendance:report": ((p, w["report"].pk), SECRETARIAT),
         "attendance:check_in_screen": ((p, s), SECRETARIAT),
         "attendance:override": ((p, n), SECRETARIAT),
-        "attendance:check_in": ((s, "0123456789ab"), LOGIN),
+        "attendance:check_in": ((s, "0123456789ab"), (302, 200, 404, 404, 404, 200)),
         "attendance:participants": ((p,), (302, 200, 404, 200, 200, 200)),
         "attendance:my_project": ((p,), (302, 200, 404, 404, 404, 404)),
         "attendance:my_calendar": ((p,), (302, 200, 404, 404, 404, 404)),

@@ -1655,6 +1655,29 @@ def time_reminders(world: World) -> dict:
 # --- reporting ----------------------------------------------------------------------------------------------
 
 
+def describe_code() -> str:
+    """The commit measured, and whether the portal's code (anything outside bench/) had uncommitted changes."""
+
+    def git(*args) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench")
+    return f"commit {head}" + (" with uncommitted changes to the portal" if changed else "")
+
+
+def cpu_check() -> float:
+    """Seconds for a fixed pure-Python loop (the best of three): how fast this machine's CPU is just now. On a
+    shared virtual machine it changes from minute to minute; compare it between runs before their figures."""
+    best = math.inf
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def machine() -> str:
     import django
 
@@ -1697,7 +1720,9 @@ def report(
         SECTION,
         "",
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {args.machine}; load average "
-        f"{args.load:.2f} when it started; code at {git}. The command:",
+        f"{args.load:.2f} when it started; CPU check (a fixed Python loop, best of 3) {args.cpu[0]:.2f} s at the start"
+        f" and {args.cpu[-1]:.2f} s at the end (lower is faster; it varies on this shared machine); {git}."
+        " The command:",
         "",
         f"    {command}",
         "",
@@ -1919,6 +1944,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep-database", action="store_true", help="do not drop the scratch database at the end")
     args = parser.parse_args(argv)
     args.load = os.getloadavg()[0]
+    args.cpu = [cpu_check()]
     # SIGTERM (a timeout, a CI runner) unwinds like Ctrl-C, so that the clean-up below still runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not 0 < args.scale <= 1:
@@ -1935,8 +1961,7 @@ def main(argv=None) -> int:
     static_root = ROOT / "staticfiles"
     static_existed = static_root.exists()
     started = time.perf_counter()
-    git = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
-    git = git.stdout.strip() or "unknown"
+    git = describe_code()
     section = ""
     try:
         with scratch_database(server, keep=args.keep_database) as database_url:
@@ -1976,6 +2001,9 @@ def main(argv=None) -> int:
             with Step("VACUUM ANALYZE"):
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
+                    # Write the loaded pages out now, not during the load test (needs a superuser; else skipped).
+                    with contextlib.suppress(Exception):
+                        cursor.execute("CHECKPOINT")
             build_seconds = time.perf_counter() - build_started
             counts = world.counts
             counts["economies"] = len(world.economies)
@@ -2047,6 +2075,7 @@ def main(argv=None) -> int:
             with Step("reminder scan"):
                 reminders = time_reminders(world)
             args.machine = machine()
+            args.cpu.append(cpu_check())
             section = report(
                 args,
                 command,

@@ -1747,8 +1747,8 @@ def report(
         "e-mails": "e-mails",
     }
     for name in [
-        "participants",
         "users",
+        "participants",
         "projects",
         "project economies",
         "sessions",
@@ -1766,7 +1766,8 @@ def report(
             if name in ("users", "projects", "nominations", "marks", "certificates", "audit entries", "e-mails")
             else "(above)"
         )
-        lines.append(f"| {name} | {counts.get(name, 0):,} | {shown} |")
+        label = "of which participants" if name == "participants" else name
+        lines.append(f"| {label} | {counts.get(name, 0):,} | {shown} |")
     lines += [
         "| 21 economies and their NPOs | from the migrations | |",
         f"| migrate, VACUUM ANALYZE, collectstatic | | {Step.times.get('migrate', 0):.1f}, "

@@ -54,6 +54,7 @@ def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     return (
         Project.objects.filter(nominations_open_q(economy.pk), participating_economies=economy)
         .select_related("hosting_economy")
+        .defer("qualifications", "objectives", "background", "implementing_organizations")
         .annotate(
             extension_closes_at=Max("extensions__closes_at", filter=Q(extensions__economy=economy)),
             submitted_count=Count(
@@ -136,11 +137,12 @@ def quota_summary(project: Project) -> dict:
     }
 
 
-def promotion_suggestions(project: Project) -> list[Nomination]:
+def promotion_suggestions(project: Project, summary: dict | None = None) -> list[Nomination]:
     """For each economy with a free seat, its first wait-listed candidate by NPO rank.
 
-    Shown after a selected participant withdraws, so the Secretariat can promote the next in line."""
-    summary = quota_summary(project)
+    Shown after a selected participant withdraws, so the Secretariat can promote the next in line.
+    Pass the page's `quota_summary` if it has one, to spare the query."""
+    summary = summary or quota_summary(project)
     has_overseas = summary["overseas_left"] > 0
     has_local = summary["local_left"] > 0
     full = {row["economy_id"] for row in summary["economies"] if row["full"]}

@@ -234,8 +234,13 @@ def attachment_download(request, pk, kind):
     if request.user.is_participant:
         raise Http404
     attachment = get_object_or_404(Attachment, nomination=nomination, kind=kind)
-    audit_log(actor=request.user, action="nominations.attachment.downloaded", target=nomination,
-              economy=nomination.economy, changes={"kind": kind})
+    audit_log(
+        actor=request.user,
+        action="nominations.attachment.downloaded",
+        target=nomination,
+        economy=nomination.economy,
+        changes={"kind": kind},
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -285,6 +290,7 @@ def review(request, code):
     filters = ReviewFilterForm(request.GET or None)
     nominations = selectors.review_nominations(project=project, **filters.filters())
     page = Paginator(nominations, 100).get_page(request.GET.get("page"))
+    summary = selectors.quota_summary(project)
     return render(
         request,
         "nominations/review.html",
@@ -292,8 +298,8 @@ def review(request, code):
             "project": project,
             "filters": filters,
             "page": page,
-            "summary": selectors.quota_summary(project),
-            "suggestions": selectors.promotion_suggestions(project),
+            "summary": summary,
+            "suggestions": selectors.promotion_suggestions(project, summary),
             "decision_choices": DecisionForm.DECISIONS,
             "extensions": project.extensions.select_related("economy").order_by("economy__name"),
         },

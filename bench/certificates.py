@@ -32,14 +32,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import defaultdict
 from pathlib import Path
+
+from bench.scratch import DEFAULT_SERVER, scratch_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 TARGET = 0.90  # the task path must reach 90% of bare WeasyPrint's rate
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 
 # Participants' names as printed, in the scripts the certificates must set, with their economies.
 NAMES = [
@@ -59,38 +59,6 @@ NAMES = [
 
 
 # --- set-up and clean-up: a scratch database, a temporary media folder, the broker's own keys ---------
-
-
-def _server_url(url: str | None) -> str:
-    """The server to create the scratch database on: --database-url, else DATABASE_URL if it is
-    PostgreSQL (its server only, never its database), else the local default."""
-    url = url or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_SERVER
-
-
-def _admin_sql(server: str, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(urllib.parse.urlsplit(server)._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    try:
-        connection.cursor().execute(sql)
-    finally:
-        connection.close()
-
-
-@contextlib.contextmanager
-def scratch_database(server: str):
-    name = f"apo_bench_{os.getpid()}"
-    _admin_sql(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield urllib.parse.urlsplit(server)._replace(path=f"/{name}").geturl()
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        _admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _redis(url: str):
@@ -453,7 +421,7 @@ def main(argv=None) -> int:
     secret = re.compile(r"(?<=://)([^:@/]*):[^@/]*@")  # a password in --database-url is not printed
     shown = [secret.sub(r"\1:***@", arg) for arg in (sys.argv[1:] if argv is None else argv)]
     command = " ".join([".venv/bin/python -m bench.certificates", *shown])
-    server = _server_url(args.database_url)
+    server = server_url(args.database_url)
     redis_client = _redis(args.redis_url)
     if args.worker and redis_client is None:
         parser.error(f"--worker needs Redis; {args.redis_url} does not answer")

@@ -44,17 +44,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import load
+from bench.scratch import DEFAULT_SERVER, scratch_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Pages at ten years of data"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 
 # The targets of the issue, on this 2-core machine.
 TARGET_P95_MS = 150
@@ -83,40 +82,6 @@ SEED = 2026
 
 
 # --- set-up and clean-up ------------------------------------------------------------------------------------
-
-
-def _server_url(url: str | None) -> str:
-    url = url or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_SERVER
-
-
-def _admin_sql(server: str, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(urllib.parse.urlsplit(server)._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    try:
-        connection.cursor().execute(sql)
-    finally:
-        connection.close()
-
-
-@contextlib.contextmanager
-def scratch_database(server: str, keep: bool = False):
-    name = f"apo_bench_{os.getpid()}"
-    _admin_sql(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield urllib.parse.urlsplit(server)._replace(path=f"/{name}").geturl()
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            with contextlib.suppress(Exception):  # settings that never loaded: no connection to close
-                connections.close_all()
-        if keep:
-            print(f'kept the database {name} (--keep-database): drop it with DROP DATABASE "{name}"')
-        else:
-            _admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _redis_answers(url: str) -> bool:
@@ -1956,7 +1921,7 @@ def main(argv=None) -> int:
     secret = re.compile(r"(?<=://)([^:@/]*):[^@/]*@")
     shown = [secret.sub(r"\1:***@", arg) for arg in (sys.argv[1:] if argv is None else argv)]
     command = " ".join([".venv/bin/python -m bench.scale", *shown])
-    server = _server_url(args.database_url)
+    server = server_url(args.database_url)
     redis_url = args.redis_url if _redis_answers(args.redis_url) else ""
     work = Path(tempfile.mkdtemp(prefix="apo_bench_scale_"))
     static_root = ROOT / "staticfiles"

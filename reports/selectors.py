@@ -2,12 +2,13 @@
 
 The funnel per economy: nominated (submitted, whatever became of it) → selected → attended every
 session → certified (a valid certificate). Figures follow the filters (year, economy, type, modality)
-and, for an NPO officer, their own economy only."""
+and, for an NPO officer, their own economy only. The funnel and the gender balance add up the figures
+stored per project (`ProjectFigures`, computed by `reports.services` with the expressions below)."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,17 +18,25 @@ from certificates.models import Certificate
 from nominations.models import Nomination
 from projects.models import Project, Session
 
+from .models import ProjectFigures
+
 Status = Nomination.Status
 COUNTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
 
 
-def _count(queryset: QuerySet, field: str) -> Subquery:
+def count_of(queryset: QuerySet, field: str) -> Subquery:
     """A correlated COUNT(*) of `queryset` per outer row, 0 when there are none."""
     counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _attended_every_session() -> Q:
+def _sum_of(figures: QuerySet, field: str) -> Subquery:
+    """A correlated SUM of one column of the stored figures per outer project, 0 when there are none."""
+    summed = figures.order_by().values("project").annotate(n=Sum(field)).values("n")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
+def attended_every_session() -> Q:
     """The nomination's project has sessions, and none of them lacks an attended mark of this nomination."""
     sessions = Session.objects.filter(project=OuterRef("project"))
     missed = sessions.exclude(
@@ -36,7 +45,7 @@ def _attended_every_session() -> Q:
     return Q(status=Status.SELECTED) & Q(Exists(sessions)) & ~Q(Exists(missed))
 
 
-def _certified() -> Q:
+def certified() -> Q:
     return Q(Exists(Certificate.objects.filter(nomination=OuterRef("pk"), revoked_at__isnull=True)))
 
 
@@ -61,11 +70,11 @@ def projects_in_scope(filters: Filters) -> QuerySet[Project]:
     return projects
 
 
-def nominations_in_scope(filters: Filters) -> QuerySet[Nomination]:
-    nominations = Nomination.objects.filter(project__in=projects_in_scope(filters))
+def figures_in_scope(filters: Filters) -> QuerySet[ProjectFigures]:
+    figures = ProjectFigures.objects.filter(project__in=projects_in_scope(filters))
     if filters.economy:
-        nominations = nominations.filter(economy=filters.economy)
-    return nominations
+        figures = figures.filter(economy=filters.economy)
+    return figures
 
 
 def projects_held(filters: Filters) -> int:
@@ -74,27 +83,26 @@ def projects_held(filters: Filters) -> int:
 
 
 def funnel_by_economy(filters: Filters) -> list[dict]:
-    rows = (
-        nominations_in_scope(filters)
+    return list(
+        figures_in_scope(filters)
         .values("economy__name", "economy__code")
         .annotate(
-            nominated=Count("id", filter=COUNTED),
-            selected=Count("id", filter=Q(status=Status.SELECTED)),
-            attended_all=Count("id", filter=_attended_every_session()),
-            certified=Count("id", filter=_certified()),
+            nominated=Sum("nominated"),
+            selected=Sum("selected"),
+            attended_all=Sum("attended_all"),
+            certified=Sum("certified"),
         )
         .order_by("economy__name")
     )
-    return [row for row in rows if row["nominated"] or row["certified"]]
 
 
 def gender_balance(filters: Filters) -> list[dict]:
     labels = dict(Nomination.Gender.choices)
     rows = (
-        nominations_in_scope(filters)
-        .filter(status=Status.SELECTED)
+        figures_in_scope(filters)
+        .filter(selected__gt=0)
         .values("gender")
-        .annotate(selected=Count("id"), certified=Count("id", filter=_certified()))
+        .annotate(selected=Sum("selected"), certified=Sum("selected_certified"))
         .order_by("gender")
     )
     return [{**row, "label": labels.get(row["gender"], row["gender"])} for row in rows]
@@ -103,20 +111,16 @@ def gender_balance(filters: Filters) -> list[dict]:
 def attendance_by_project(filters: Filters) -> QuerySet[Project]:
     """Each project with its participants, sessions and attended marks; the rate is attended over
     participants × sessions. Participants and marks are those of the filtered economy, if one is set."""
-    participants = Nomination.objects.filter(project=OuterRef("pk"), status=Status.SELECTED)
-    marks = Mark.objects.filter(
-        session__project=OuterRef("pk"), status__in=ATTENDED, nomination__status=Status.SELECTED
-    )
+    figures = ProjectFigures.objects.filter(project=OuterRef("pk"))
     if filters.economy:
-        participants = participants.filter(economy=filters.economy)
-        marks = marks.filter(nomination__economy=filters.economy)
+        figures = figures.filter(economy=filters.economy)
     return (
         projects_in_scope(filters)
         .filter(start_date__lte=timezone.localdate())
         .annotate(
-            participant_count=_count(participants, "project"),
-            session_count=_count(Session.objects.filter(project=OuterRef("pk")), "project"),
-            attended_count=_count(marks, "session__project"),
+            participant_count=_sum_of(figures, "selected"),
+            session_count=count_of(Session.objects.filter(project=OuterRef("pk")), "project"),
+            attended_count=_sum_of(figures, "attended_marks"),
         )
         .order_by("-start_date", "code")
     )
@@ -142,9 +146,9 @@ def project_sessions_attendance(project: Project, economy=None) -> list[Session]
         marks = marks.filter(nomination__economy=economy)
     return list(
         project.sessions.annotate(
-            attended=_count(marks.filter(status__in=ATTENDED), "session"),
-            absent=_count(marks.filter(status=Mark.Status.ABSENT), "session"),
-            excused=_count(marks.filter(status=Mark.Status.EXCUSED), "session"),
+            attended=count_of(marks.filter(status__in=ATTENDED), "session"),
+            absent=count_of(marks.filter(status=Mark.Status.ABSENT), "session"),
+            excused=count_of(marks.filter(status=Mark.Status.EXCUSED), "session"),
         ).order_by("starts_at")
     )
 

@@ -99,9 +99,16 @@ def login(client):
 
 
 @pytest.fixture
-def finished_project(db):
+def finished_project(db, django_capture_on_commit_callbacks):
     """A workshop whose two sessions have ended, with three participants:
-    Minh attended both, Rahul both (one late), Sunil missed the second."""
+    Minh attended both, Rahul both (one late), Sunil missed the second.
+
+    Created as a committed transaction would be, on-commit callbacks included (the reports' figures)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return _finished_project()
+
+
+def _finished_project():
     start = timezone.localdate() - datetime.timedelta(days=10)
     project = ProjectFactory(
         code="26-CP-41-GE-DLN-A",

@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -229,6 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "nominations.tasks.deliver_pending_emails", "schedule": 60.0},
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
     "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
+    "rebuild-report-figures": {"task": "reports.tasks.rebuild_figures", "schedule": crontab(hour=3, minute=15)},
 }
 # A worker process is replaced after this many tasks (a backstop against leaks in PDF rendering), and
 # a task whose worker died is put back on the queue rather than lost.

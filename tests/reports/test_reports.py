@@ -49,14 +49,21 @@ def _certificate(project, nomination, sequence, revoked=False):
 
 
 @pytest.fixture
-def dataset(db):
+def dataset(db, django_capture_on_commit_callbacks):
     """2025 digital workshop A (Sri Lanka, Philippines, India take part; India nominates nobody) and
     2026 face-to-face training course B (Sri Lanka).
 
     A, LK: Nimal (F) selected, both sessions, certified; Kumari (M) selected, missed session 2;
            Ruwan rejected; a draft and a withdrawn nomination, which do not count.
     A, PH: Maria (F) selected, late then present, certificate revoked; Jose wait-listed.
-    B, LK: Anjali (F) selected, the one session, certified."""
+    B, LK: Anjali (F) selected, the one session, certified.
+
+    Created as a committed transaction would be: the stored figures are refreshed on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return _dataset()
+
+
+def _dataset():
     a = ProjectFactory(
         code="25-CP-10-GE-DLN-A",
         title="Workshop A",

@@ -1,0 +1,66 @@
+"""Refresh a project's stored figures after a transaction that changed its records commits.
+
+A receiver rather than a call in each service: the figures are derived data, like a cache, and every
+write of a nomination, session, mark or certificate must reach them, whichever service (or the demo
+loader, or an admin) made it. Writes that send no signal (`QuerySet.update()`, `bulk_create()`, raw SQL)
+must be followed by `manage.py refresh_report_figures`; the application's own writes of that kind touch
+only fields the figures do not use (a certificate's rendering state, an e-mail's status).
+
+All the projects touched by one transaction are refreshed once, together, after it commits; nothing is
+refreshed if it rolls back."""
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from attendance.models import Mark
+from certificates.models import Certificate
+from nominations.models import Nomination
+from projects.models import Session
+
+from .services import figures_refresh
+
+
+class _PendingRefresh:
+    """The on-commit callback of one transaction, collecting its projects. It lives in Django's list
+    of on-commit callbacks, so a rollback discards it with the rest."""
+
+    def __init__(self):
+        self.project_ids: set[int] = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        figures_refresh(self.project_ids)
+
+
+def figures_stale(project_id: int) -> None:
+    if not connection.in_atomic_block:
+        figures_refresh([project_id])
+        return
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _PendingRefresh) and not callback.done:
+            callback.project_ids.add(project_id)
+            return
+    pending = _PendingRefresh()
+    pending.project_ids.add(project_id)
+    transaction.on_commit(pending)
+
+
+@receiver([post_save, post_delete], sender=Nomination)
+@receiver([post_save, post_delete], sender=Session)
+@receiver([post_save, post_delete], sender=Certificate)
+def _project_record_changed(sender, instance, **kwargs):
+    figures_stale(instance.project_id)
+
+
+@receiver([post_save, post_delete], sender=Mark)
+def _mark_changed(sender, instance, origin=None, **kwargs):
+    if origin is not None and getattr(origin, "model", type(origin)) is not Mark:
+        return  # deleted along with its session or nomination, whose own signal names the project
+    if Mark.session.is_cached(instance):
+        project_id = instance.session.project_id
+    else:
+        project_id = Session.objects.filter(pk=instance.session_id).values_list("project_id", flat=True).first()
+    if project_id is not None:
+        figures_stale(project_id)

@@ -1,0 +1,140 @@
+"""The reports' stored figures stay equal to the records: after every kind of change, once committed,
+and never from a transaction that rolled back."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from attendance.models import Mark
+from attendance.services import mark_set
+from certificates.models import Certificate
+from certificates.services import certificate_revoke, certificates_issue
+from nominations.models import Nomination
+from nominations.services import nomination_decide
+from reports import selectors
+from reports.models import ProjectFigures
+from reports.selectors import Filters
+from reports.services import figures_refresh
+from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
+
+S = Nomination.Status
+
+
+def _funnel():
+    return {
+        r["economy__code"]: (r["nominated"], r["selected"], r["attended_all"], r["certified"])
+        for r in selectors.funnel_by_economy(Filters())
+    }
+
+
+def _attendance_rate(project):
+    (row,) = selectors.attendance_by_project(Filters())
+    assert row.pk == project.pk
+    return selectors.attendance_rate(row)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the block as a committed transaction would: with its on-commit callbacks."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_the_figures_follow_marks_certificates_and_revocations(secretariat, finished_project, committed):
+    project, sessions, people = finished_project
+    assert _funnel() == {"IN": (1, 1, 1, 0), "LK": (1, 1, 0, 0), "VN": (1, 1, 1, 0)}  # Sunil missed day 2
+    assert _attendance_rate(project) == 5 / 6
+
+    with committed():
+        mark_set(actor=secretariat, session=sessions[1], nomination=people["sunil"], status="late")
+    assert _funnel()["LK"] == (1, 1, 1, 0)
+    assert _attendance_rate(project) == 1
+
+    with committed():
+        certificates_issue(actor=secretariat, project=project)
+    assert _funnel() == {"IN": (1, 1, 1, 1), "LK": (1, 1, 1, 1), "VN": (1, 1, 1, 1)}
+
+    with committed():
+        certificate_revoke(
+            actor=secretariat, certificate=Certificate.objects.get(nomination=people["minh"]), reason="Issued in error"
+        )
+    assert _funnel()["VN"] == (1, 1, 1, 0)
+    assert {r["gender"]: r["certified"] for r in selectors.gender_balance(Filters())} == {"female": 2}
+
+
+def test_the_figures_follow_nominations_and_decisions(secretariat, committed):
+    project = ProjectFactory(participating_economies=["LK"], per_economy_limit=3)
+    with committed():
+        candidate = NominationFactory(project=project, economy=economy("LK"), status=S.SUBMITTED, gender="male")
+    assert _funnel() == {"LK": (1, 0, 0, 0)}
+    with committed():
+        nomination_decide(actor=secretariat, nomination=candidate, to=S.SELECTED)
+    assert _funnel() == {"LK": (1, 1, 0, 0)}  # no session yet: nobody has attended every session
+    assert [(r["label"], r["selected"]) for r in selectors.gender_balance(Filters())] == [("Male", 1)]
+
+
+def test_removing_a_missed_session_from_the_program_counts_as_attending_all(finished_project, committed):
+    project, sessions, people = finished_project
+    assert _funnel()["LK"] == (1, 1, 0, 0)
+    with committed():
+        sessions[1].delete()  # what the program form does with a removed session
+    assert _funnel()["LK"] == (1, 1, 1, 0)
+    assert Mark.objects.filter(session_id=sessions[1].pk).count() == 0
+
+
+def test_a_transaction_that_rolls_back_leaves_the_figures_alone(finished_project, committed):
+    project, sessions, people = finished_project
+    before = _funnel()
+    with committed():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            NominationFactory(project=project, economy=economy("LK"), status=S.SELECTED)
+            raise RuntimeError("the request failed")
+    assert _funnel() == before
+    # The rolled-back transaction left nothing pending behind: the next change is counted.
+    with committed():
+        NominationFactory(project=project, economy=economy("LK"), status=S.SUBMITTED)
+    assert _funnel()["LK"] == (2, 1, 0, 0)
+
+
+def test_writes_without_signals_are_counted_after_the_refresh_command(finished_project, committed, capsys):
+    project, sessions, people = finished_project
+    Mark.objects.filter(nomination=people["sunil"], session=sessions[1]).update(status="present")  # no signal
+    assert _funnel()["LK"] == (1, 1, 0, 0)
+    call_command("refresh_report_figures")
+    assert _funnel()["LK"] == (1, 1, 1, 0)
+    assert "Refreshed the figures of 1 projects." in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_of_one_project_at_once_store_each_group_once():
+    project = ProjectFactory(participating_economies=["LK", "PH"])
+    SessionFactory(project=project)
+    for code, gender in [("LK", "female"), ("LK", "male"), ("PH", "female")]:
+        NominationFactory(project=project, economy=economy(code), status=S.SELECTED, gender=gender)
+    ProjectFigures.objects.all().delete()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def refresh():
+        try:
+            barrier.wait(timeout=10)
+            figures_refresh([project.pk])
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(ProjectFigures.objects.values_list("economy__code", "gender", "selected")) == [
+        ("LK", "female", 1),
+        ("LK", "male", 1),
+        ("PH", "female", 1),
+    ]

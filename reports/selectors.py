@@ -3,16 +3,21 @@
 The funnel per economy: nominated (submitted, whatever became of it) → selected → attended every
 session → certified (a valid certificate). Figures follow the filters (year, economy, type, modality)
 and, for an NPO officer, their own economy only. The funnel and the gender balance add up the figures
-stored per project (`ProjectFigures`, computed by `reports.services` with the expressions below)."""
+stored per project (`ProjectFigures`, computed by `reports.services` with the expressions below).
+
+The dashboard's summary tables are cached per filter until anything they count changes: every change
+draws a new generation token (`reports.services.figures_changed`), and the cache keys contain it."""
 
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Economy
+from apo_portal import generations
 from attendance.models import ATTENDED, Mark
 from certificates.models import Certificate
 from nominations.models import Nomination
@@ -132,9 +137,44 @@ def attendance_rate(project: Project) -> float | None:
 
 
 def report_years() -> list[int]:
-    return [
-        d.year for d in Project.objects.exclude(status=Project.Status.DRAFT).dates("start_date", "year", order="DESC")
-    ]
+    return cache.get_or_set(
+        f"reports:years:{generations.current(GENERATION)}",
+        lambda: [
+            d.year
+            for d in Project.objects.exclude(status=Project.Status.DRAFT).dates("start_date", "year", order="DESC")
+        ],
+        CACHE_SECONDS,
+    )
+
+
+# ---------------------------------------------------------------- cached summary tables
+
+GENERATION = "reports"  # see apo_portal.generations
+CACHE_SECONDS = 60 * 60  # an upper bound: a change makes them unreachable at once
+
+
+def summary_tables(filters: Filters) -> dict:
+    """Projects held, the funnel per economy and the gender balance under these filters."""
+    key = ":".join(
+        [
+            "reports:tables",
+            generations.current(GENERATION),
+            today().isoformat(),  # "held" counts the projects that ended before today
+            str(filters.year or ""),
+            filters.economy.code if filters.economy else "",
+            filters.project_type,
+            filters.modality,
+        ]
+    )
+    return cache.get_or_set(
+        key,
+        lambda: {
+            "held": projects_held(filters),
+            "funnel": funnel_by_economy(filters),
+            "gender": gender_balance(filters),
+        },
+        CACHE_SECONDS,
+    )
 
 
 # ---------------------------------------------------------------- one project

@@ -5,13 +5,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Sum
 
+from apo_portal import generations
 from attendance.models import ATTENDED, Mark
-
 from nominations.models import Nomination
 from projects.models import Project
 
 from .models import ProjectFigures
-from .selectors import COUNTED, Status, attended_every_session, certified, count_of
+from .selectors import COUNTED, GENERATION, Status, attended_every_session, certified, count_of
 
 REBUILD_BATCH = 100  # projects per transaction in a rebuild: short locks, bounded memory
 
@@ -49,6 +49,13 @@ def figures_refresh(project_ids: Iterable[int]) -> None:
         locked = list(Project.objects.select_for_update().filter(pk__in=project_ids).values_list("pk", flat=True))
         ProjectFigures.objects.filter(project_id__in=project_ids).delete()
         ProjectFigures.objects.bulk_create(_figures_of(locked))
+    figures_changed()
+
+
+def figures_changed() -> None:
+    """Every cached report table is out of date (`selectors.summary_tables`). Call it after the change
+    has committed: a table computed before the commit would otherwise be kept under the new token."""
+    generations.advance(GENERATION)
 
 
 def figures_rebuild() -> int:

@@ -7,18 +7,19 @@ must be followed by `manage.py refresh_report_figures`; the application's own wr
 only fields the figures do not use (a certificate's rendering state, an e-mail's status).
 
 All the projects touched by one transaction are refreshed once, together, after it commits; nothing is
-refreshed if it rolls back."""
+refreshed if it rolls back. A change to a project itself refreshes nothing, but its status, dates, type
+and economies decide what a filter adds up, so it too makes the cached report tables out of date."""
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from attendance.models import Mark
 from certificates.models import Certificate
 from nominations.models import Nomination
-from projects.models import Session
+from projects.models import Project, Session
 
-from .services import figures_refresh
+from .services import figures_changed, figures_refresh
 
 
 class _PendingRefresh:
@@ -64,3 +65,10 @@ def _mark_changed(sender, instance, origin=None, **kwargs):
         project_id = Session.objects.filter(pk=instance.session_id).values_list("project_id", flat=True).first()
     if project_id is not None:
         figures_stale(project_id)
+
+
+@receiver([post_save, post_delete], sender=Project)
+@receiver(m2m_changed, sender=Project.participating_economies.through)
+def _project_changed(sender, **kwargs):
+    """A project's status, dates, type or economies decide which figures a filter adds up."""
+    transaction.on_commit(figures_changed)

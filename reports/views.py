@@ -20,18 +20,11 @@ def _filter_form(request) -> ReportFilterForm:
     return ReportFilterForm(request.GET or None, years=selectors.report_years(), fixed_economy=fixed)
 
 
-def _tables(filters) -> dict:
-    return {
-        "funnel": selectors.funnel_by_economy(filters),
-        "gender": selectors.gender_balance(filters),
-    }
-
-
 @staff_or_npo
 def dashboard(request):
     form = _filter_form(request)
     filters = form.filters()
-    tables = _tables(filters)
+    tables = selectors.summary_tables(filters)
     projects = Paginator(selectors.attendance_by_project(filters), 25).get_page(request.GET.get("page"))
     for project in projects:
         project.rate = selectors.attendance_rate(project)
@@ -51,7 +44,6 @@ def dashboard(request):
     context = {
         "form": form,
         "filters": filters,
-        "held": selectors.projects_held(filters),
         **tables,
         "projects": projects,
         "charts": charts,
@@ -99,7 +91,7 @@ def export(request, table, fmt):
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such table.")
     filters = _filter_form(request).filters()
-    header, rows = TABLES[table][0], TABLES[table][1](_tables(filters), filters)
+    header, rows = TABLES[table][0], TABLES[table][1](selectors.summary_tables(filters), filters)
     name = (
         f"apo-{table}"
         + (f"-{filters.year}" if filters.year else "")

@@ -13,6 +13,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_revoke, certificates_issue
 from nominations.models import Nomination
 from nominations.services import nomination_decide
+from projects.services import project_cancel
 from reports import selectors
 from reports.models import ProjectFigures
 from reports.selectors import Filters
@@ -138,3 +139,17 @@ def test_two_refreshes_of_one_project_at_once_store_each_group_once():
         ("LK", "male", 1),
         ("PH", "female", 1),
     ]
+
+
+def test_the_cached_tables_change_as_soon_as_a_change_commits(secretariat, finished_project, committed):
+    project, sessions, people = finished_project
+    assert selectors.summary_tables(Filters())["funnel"][1]["attended_all"] == 0  # Sri Lanka: Sunil
+    with committed():
+        mark_set(actor=secretariat, session=sessions[1], nomination=people["sunil"], status="present")
+    assert selectors.summary_tables(Filters())["funnel"][1]["attended_all"] == 1
+    assert selectors.summary_tables(Filters(year=project.start_date.year))["held"] == 1
+
+    with committed():
+        project_cancel(project=project, actor=secretariat, reason="The venue is closed")
+    tables = selectors.summary_tables(Filters())
+    assert (tables["held"], tables["funnel"], tables["gender"]) == (0, [], [])  # cancelled projects do not count

@@ -10,6 +10,9 @@ from accounts.models import Economy
 
 from .models import PUBLIC_STATUSES, Project, nominations_open_q
 
+# What the public catalogue shows; its cached pages are kept under this generation (apo_portal.generations).
+CATALOGUE_GENERATION = "catalogue"
+
 
 def projects_public() -> QuerySet[Project]:
     return Project.objects.filter(status__in=PUBLIC_STATUSES)

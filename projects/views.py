@@ -1,9 +1,12 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from accounts.decorators import secretariat_required
+from apo_portal import generations
 from apo_portal.web import posted
 
 from . import selectors, services
@@ -11,6 +14,7 @@ from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFo
 from .models import Project
 
 PAGE_SIZE = 20
+CATALOGUE_CACHE_SECONDS = 10 * 60
 
 
 def _paginate(request, queryset):
@@ -40,9 +44,21 @@ def home(request):
 
 
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None, years=selectors.catalogue_years())
-    projects = selectors.project_list(base=selectors.projects_public(), **form.filters())
-    return render(request, "projects/catalogue.html", {"form": form, "page": _paginate(request, projects)})
+    def listing() -> str:
+        form = CatalogueFilterForm(request.GET or None, years=selectors.catalogue_years())
+        projects = selectors.project_list(base=selectors.projects_public(), **form.filters())
+        context = {"form": form, "page": _paginate(request, projects)}
+        return render_to_string("projects/_catalogue_listing.html", context, request)
+
+    page = request.GET.get("page", "1")
+    if set(request.GET) <= {"page"} and page.isdigit() and len(page) <= 4:
+        # The unfiltered catalogue, what nearly every visitor sees first, is the same for everyone:
+        # kept until a project changes (projects.signals). Searches are not: their number is unbounded.
+        key = f"catalogue:{generations.current(selectors.CATALOGUE_GENERATION)}:{int(page)}"
+        html = cache.get_or_set(key, listing, CATALOGUE_CACHE_SECONDS)
+    else:
+        html = listing()
+    return render(request, "projects/catalogue.html", {"listing": html})
 
 
 def project_detail(request, code):

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from nominations.models import Nomination
+from projects import services
 from projects.models import Project
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
+from tests.pages import page_text
 
 Status = Project.Status
 
@@ -81,6 +83,44 @@ def test_the_catalogue_is_paginated(client):
     assert len(first.context["page"].object_list) == 20
     assert len(second.context["page"].object_list) == 5
     assert "Page 1 of 2" in _text(first)
+
+
+@pytest.mark.django_db
+def test_the_unfiltered_catalogue_is_served_from_the_cache_until_a_project_changes(
+    client, secretariat, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(title="Green Productivity Workshop")
+    first_response = client.get(reverse("projects:catalogue"))
+    first = _text(first_response)
+    with django_assert_num_queries(0):
+        assert page_text(client.get(reverse("projects:catalogue"))) == page_text(first_response)
+    assert "Clear filters" not in first and "1 project" in first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_update(
+            project=project,
+            actor=secretariat,
+            data={"title": "Green Productivity Workshop for SMEs"},
+            participating_economies=project.participating_economies.all(),
+        )
+        ProjectFactory(title="Lean Six Sigma Course")
+    page = _text(client.get(reverse("projects:catalogue")))
+    assert "Green Productivity Workshop for SMEs" in page and "Lean Six Sigma Course" in page
+    assert "2 projects" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_cancel(project=project, actor=secretariat, reason="The venue is closed")
+    assert "Green Productivity Workshop" not in _text(client.get(reverse("projects:catalogue")))
+
+
+@pytest.mark.django_db
+def test_searches_are_not_cached(client, django_assert_num_queries):
+    ProjectFactory(title="Circular Economy Workshop")
+    client.get(reverse("projects:catalogue"), {"q": "circular"})
+    with django_assert_num_queries(4):  # years, economies, count, page
+        response = client.get(reverse("projects:catalogue"), {"q": "circular"})
+    assert "Clear filters" in _text(response)
 
 
 # ---------------------------------------------------------------- the project page
@@ -522,11 +562,12 @@ LIST_PAGES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("role, name, queries", LIST_PAGES)
 def test_list_pages_make_the_same_number_of_queries_at_any_size(
-    client, login, django_assert_num_queries, role, name, queries, request
+    client, login, django_assert_num_queries, django_capture_on_commit_callbacks, role, name, queries, request
 ):
     user = None if role == "anonymous" else request.getfixturevalue(role)
     for size in (2, 12):
-        _grow(size if size == 2 else 10)
+        with django_capture_on_commit_callbacks(execute=True):  # committed: the catalogue's cache ends
+            _grow(size if size == 2 else 10)
         if role == "participant":
             NominationFactory(participant=user, status=Nomination.Status.SELECTED)
         if user:
@@ -580,8 +621,10 @@ def test_the_django_admin_is_for_admin_staff_only(login, client, secretariat, np
         "/admin/accounts/npo/",
         "/admin/accounts/user/",
         "/admin/projects/session/",
-        "/admin/nominations/nomination/", "/admin/nominations/deadlineextension/",
-        "/admin/nominations/attachment/", "/admin/nominations/outgoingemail/",
+        "/admin/nominations/nomination/",
+        "/admin/nominations/deadlineextension/",
+        "/admin/nominations/attachment/",
+        "/admin/nominations/outgoingemail/",
         "/admin/audit/auditentry/",
     ]:
         assert login(secretariat).get(url).status_code == 200, url

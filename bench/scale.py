@@ -1235,6 +1235,7 @@ class Page:
     skip: str = ""  # why it is not measured
     reference: bool = False  # measured for comparison, not held to the targets
     note: str = ""
+    generation: str = ""  # the cache generation (apo_portal.generations) whose change makes the page uncached
 
 
 def pages(world: World, data: dict) -> list[Page]:
@@ -1245,6 +1246,15 @@ def pages(world: World, data: dict) -> list[Page]:
             "Catalogue (page 1 of the published projects)",
             "anonymous",
             ["/projects/"],
+            "/projects/?page=2",
+            expect="APO training projects",
+            generation="catalogue",
+        ),
+        Page(
+            "catalogue_search",
+            "Catalogue search (“productivity”, page 1)",
+            "anonymous",
+            ["/projects/?q=productivity"],
             f"/projects/?q={s['small'].code}",
             expect="APO training projects",
         ),
@@ -1300,6 +1310,7 @@ def pages(world: World, data: dict) -> list[Page]:
             ["/reports/"],
             f"/reports/?year={s['small'].start.year}",
             expect="Reports</h1>",
+            generation="reports",
         ),
         Page(
             "reports_npo",
@@ -1308,6 +1319,7 @@ def pages(world: World, data: dict) -> list[Page]:
             ["/reports/"],
             f"/reports/?year={s['small'].start.year}",
             expect="Reports: Philippines</h1>",
+            generation="reports",
         ),
         Page(
             "verify",
@@ -1373,6 +1385,29 @@ class QueryFigures:
     slowest_ms: float
     slowest_sql: str
     slow: list[tuple[float, str, str]]  # (ms, sql, EXPLAIN ANALYZE) for every query over the target
+    # For a page served from the cache: the same figures right after its generation changed (a cache miss).
+    cold_count: int | None = None
+    cold_count_small: int | None = None
+    cold_ms: float | None = None
+    cold_sql_ms: float | None = None
+
+    @property
+    def counts(self) -> str:
+        text = f"{self.count} ({self.count_small})"
+        return text if self.cold_count is None else f"{text}; uncached {self.cold_count} ({self.cold_count_small})"
+
+    @property
+    def times(self) -> str:
+        text = f"{self.in_process_ms:.0f} ({self.sql_ms:.0f})"
+        return text if self.cold_ms is None else f"{text}; uncached {self.cold_ms:.0f} ({self.cold_sql_ms:.0f})"
+
+    @property
+    def most_queries(self) -> int:
+        return max(self.count, self.cold_count or 0)
+
+    @property
+    def same_count_when_small(self) -> bool:
+        return self.count == self.count_small and self.cold_count == self.cold_count_small
 
 
 def _client(cookie: str):
@@ -1420,7 +1455,7 @@ def measure_queries(page: Page, cookies: dict) -> QueryFigures:
     _get(small_client, page.small)
     with CaptureQueriesContext(connection) as captured:
         _get(small_client, page.small)
-    return QueryFigures(
+    figures = QueryFigures(
         count=len(queries),
         count_small=len(captured.captured_queries),
         in_process_ms=min(runs)[0] * 1000,
@@ -1429,6 +1464,41 @@ def measure_queries(page: Page, cookies: dict) -> QueryFigures:
         slowest_sql=queries[slowest][0] if queries else "",
         slow=slow,
     )
+    if page.generation:
+        _measure_uncached(page, client, small_client, figures)
+    return figures
+
+
+def _measure_uncached(page: Page, client, small_client, figures: QueryFigures) -> None:
+    """The page as the first request after a change sees it: its cache generation advanced before each
+    request (the fastest of 5), so that it computes what it otherwise reads from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apo_portal import generations
+
+    runs = []
+    for _ in range(5):
+        generations.advance(page.generation)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            _get(client, page.paths[0])
+            elapsed = time.perf_counter() - started
+        runs.append((elapsed, [(q["sql"], float(q["time"]) * 1000) for q in captured.captured_queries]))
+    elapsed, queries = min(runs)
+    figures.cold_count, figures.cold_ms = len(queries), elapsed * 1000
+    figures.cold_sql_ms = sum(ms for _, ms in queries)
+    for sql, _ms in queries:  # the median of the five runs, as for the cached page
+        times = [dict(run[1]).get(sql, 0.0) for run in runs]
+        ms = statistics.median(times)
+        if ms > figures.slowest_ms:
+            figures.slowest_ms, figures.slowest_sql = ms, sql
+        if ms > TARGET_QUERY_MS and sql.lstrip().upper().startswith("SELECT"):
+            figures.slow.append((ms, sql, explain(sql)))
+    generations.advance(page.generation)
+    with CaptureQueriesContext(connection) as captured:
+        _get(small_client, page.small)
+    figures.cold_count_small = len(captured.captured_queries)
 
 
 def explain(sql: str) -> str:
@@ -1776,8 +1846,8 @@ def report(
         checks = {
             f"p95 ≤ {TARGET_P95_MS}": result.p95_ms <= TARGET_P95_MS,
             f"≥ {TARGET_SHARE:.0%} of trivial": share >= TARGET_SHARE,
-            f"≤ {TARGET_QUERIES} queries": q.count <= TARGET_QUERIES,
-            "same count when small": q.count == q.count_small,
+            f"≤ {TARGET_QUERIES} queries": q.most_queries <= TARGET_QUERIES,
+            "same count when small": q.same_count_when_small,
             f"no query > {TARGET_QUERY_MS} ms": q.slowest_ms <= TARGET_QUERY_MS,
             "no errors": result.errors == 0,
         }
@@ -1789,17 +1859,19 @@ def report(
             verdict = "all met" if not failed else "not met: " + ", ".join(failed)
         lines.append(
             f"| {page.label} | {page.role.replace('_small', '')} | {result.p50_ms:.0f} | {result.p95_ms:.0f} |"
-            f" {result.rps:.0f} | {share:.0%} | {q.count} ({q.count_small}) | {q.slowest_ms:.1f} |"
-            f" {q.in_process_ms:.0f} ({q.sql_ms:.0f}) | {verdict} |"
+            f" {result.rps:.0f} | {share:.0%} | {q.counts} | {q.slowest_ms:.1f} |"
+            f" {q.times} | {verdict} |"
         )
     lines += [
         "",
         "Queries: per request, on the page above and (in brackets) on a small instance of the same page (the same"
         " project code of one economy, two sessions and three nominations; the NPO home of the economy with the"
-        f" fewest open projects, {args.npo_small}; the catalogue searched down to one project; the reports of one"
-        " year; a replaced certificate). Slowest query: the median of five requests, timed by Django in this"
-        " process. In process: the fastest of five requests through Django's test client (the page's own cost,"
-        " without the load), and the part of it spent in SQL.",
+        f" fewest open projects, {args.npo_small}; page 2 of the catalogue; the catalogue searched down to one"
+        " project; the reports of one year; a replaced certificate). Slowest query: the median of five requests,"
+        " timed by Django in this process. In process: the fastest of five requests through Django's test client"
+        " (the page's own cost, without the load), and the part of it spent in SQL. The catalogue's unfiltered"
+        ' pages and the reports\' summary tables are cached until what they show changes; "uncached" is the'
+        " same page on the first request after a change (its cache generation advanced before each request).",
         "",
         f"**Zoom report import** (attendance.imports, parse + preview, median of 3): {imported['rows']:,} rows"
         f" ({imported['bytes'] / 1024:.0f} KiB, {imported['attendees']:,} people after merging rows) for a session of"
@@ -2032,8 +2104,8 @@ def main(argv=None) -> int:
             for page in measured:
                 queries[page.key] = q = measure_queries(page, cookies)
                 print(
-                    f"  {page.key}: {q.count} queries ({q.count_small} small), slowest {q.slowest_ms:.1f} ms, "
-                    f"{q.in_process_ms:.0f} ms in process ({q.sql_ms:.0f} in SQL)"
+                    f"  {page.key}: {q.counts} queries (small in brackets), slowest {q.slowest_ms:.1f} ms, "
+                    f"{q.times} ms in process (in SQL in brackets)"
                 )
             for page, result in results:
                 slow = result and (result.p95_ms > TARGET_P95_MS or result.rps / ceiling_rps < TARGET_SHARE)

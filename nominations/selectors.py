@@ -3,15 +3,15 @@ that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
 import datetime
 
-from django.db.models import Case, Count, Max, Q, QuerySet, When
-from django.db.models.functions import Now
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Now
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy
 from audit.models import AuditEntry
 from projects.models import Project
 
-from .models import DeadlineExtension, Nomination
+from .models import Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
 
@@ -84,15 +84,12 @@ def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomina
     )
 
 
-def review_nominations(
-    *, project: Project, economy=None, status="", gender="", organization_type=""
-) -> QuerySet[Nomination]:
-    nominations = (
-        Nomination.objects.filter(project=project)
-        .exclude(status=Status.DRAFT)  # an NPO's drafts are its own until submitted
-        .select_related("economy")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("economy__name", "priority_rank", "id")
+def review_nominations(*, project: Project, economy=None, status="", gender="", organization_type="") -> QuerySet:
+    """The nominations of the review table, as rows (named tuples) of the columns it shows, with the
+    economy's name and the count of attachments. Not model instances, and not the long texts (education,
+    experience, expectations): a page holds 100 of them."""
+    nominations = Nomination.objects.filter(project=project).exclude(
+        status=Status.DRAFT  # an NPO's drafts are its own until submitted
     )
     if economy:
         nominations = nominations.filter(economy=economy)
@@ -102,33 +99,76 @@ def review_nominations(
         nominations = nominations.filter(gender=gender)
     if organization_type:
         nominations = nominations.filter(organization_type=organization_type)
-    return nominations
+    attachments = (
+        Attachment.objects.filter(nomination=OuterRef("pk"))
+        .order_by()
+        .values("nomination")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return (
+        # A subquery, not a join and GROUP BY: the paginator's COUNT then leaves it out.
+        nominations.annotate(economy_name=F("economy__name"), attachment_count=Coalesce(Subquery(attachments), 0))
+        .order_by("economy__name", "priority_rank", "id")
+        .values_list(
+            "pk",
+            "economy_name",
+            "priority_rank",
+            "full_name",
+            "designation",
+            "organization",
+            "organization_type",
+            "is_overseas",
+            "gender",
+            "status",
+            "attachment_count",
+            named=True,
+        )
+    )
+
+
+def deadline_extensions(project: Project) -> QuerySet:
+    """The economies granted an extension, and until when, as rows (`economy_name`, `closes_at`)."""
+    return (
+        project.extensions.annotate(economy_name=F("economy__name"))
+        .order_by("economy__name")
+        .values_list("economy_name", "closes_at", named=True)
+    )
+
+
+QUOTA_COUNTS = ("nominated", "selected", "waitlisted", "selected_overseas", "selected_local")
 
 
 def quota_summary(project: Project) -> dict:
-    """Per economy and in total: nominated, selected and wait-listed against the limits, in one query."""
-    counted = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
-    rows = (
+    """Per economy and in total: nominated, selected and wait-listed against the limits, in one query.
+
+    The query counts by economy, status and origin, and the counts are added up here: five filtered counts
+    per economy took the ORM longer to build than PostgreSQL took to answer, on every review page."""
+    counts = (
         Nomination.objects.filter(project=project)
-        .values("economy__name", "economy__code", "economy_id")
-        .annotate(
-            nominated=Count("id", filter=counted),
-            selected=Count("id", filter=Q(status=Status.SELECTED)),
-            waitlisted=Count("id", filter=Q(status=Status.WAITLISTED)),
-            selected_overseas=Count("id", filter=Q(status=Status.SELECTED, is_overseas=True)),
-            selected_local=Count("id", filter=Q(status=Status.SELECTED, is_overseas=False)),
-        )
+        .values_list("economy_id", "economy__name", "economy__code", "status", "is_overseas")
+        .annotate(count=Count("id"))
         .order_by("economy__name")
     )
-    rows = [row for row in rows if row["nominated"] or row["selected"]]
+    economies: dict[int, dict] = {}
+    for economy_id, name, code, status, is_overseas, count in counts:
+        row = economies.get(economy_id)
+        if row is None:
+            row = economies[economy_id] = {"economy__name": name, "economy__code": code, "economy_id": economy_id}
+            row |= dict.fromkeys(QUOTA_COUNTS, 0)
+        if status not in (Status.DRAFT, Status.WITHDRAWN):
+            row["nominated"] += count
+        if status == Status.SELECTED:
+            row["selected"] += count
+            row["selected_overseas" if is_overseas else "selected_local"] += count
+        elif status == Status.WAITLISTED:
+            row["waitlisted"] += count
+    rows = [row for row in economies.values() if row["nominated"] or row["selected"]]
     limit = project.per_economy_limit
     for row in rows:
         row["limit"] = limit
         row["full"] = limit is not None and row["selected"] >= limit
-    totals = {
-        key: sum(row[key] for row in rows)
-        for key in ("nominated", "selected", "waitlisted", "selected_overseas", "selected_local")
-    }
+    totals = {key: sum(row[key] for row in rows) for key in QUOTA_COUNTS}
     return {
         "economies": rows,
         "totals": totals,
@@ -141,13 +181,18 @@ def promotion_suggestions(project: Project, summary: dict | None = None) -> list
     """For each economy with a free seat, its first wait-listed candidate by NPO rank.
 
     Shown after a selected participant withdraws, so the Secretariat can promote the next in line.
-    Pass the page's `quota_summary` if it has one, to spare the query."""
+    Pass the page's `quota_summary` if it has one, to spare the query. Each suggestion holds only what is
+    shown of it (name, economy, rank): not the long texts of every wait-listed candidate."""
     summary = summary or quota_summary(project)
     has_overseas = summary["overseas_left"] > 0
     has_local = summary["local_left"] > 0
     full = {row["economy_id"] for row in summary["economies"] if row["full"]}
     suggestions, seen = [], set()
-    waiting = Nomination.objects.filter(project=project, status=Status.WAITLISTED).select_related("economy")
+    waiting = (
+        Nomination.objects.filter(project=project, status=Status.WAITLISTED)
+        .select_related("economy")
+        .only("full_name", "priority_rank", "is_overseas", "economy__code", "economy__name")
+    )
     for nomination in waiting.order_by("economy__name", "priority_rank", "id"):
         if nomination.economy_id in seen or nomination.economy_id in full:
             continue

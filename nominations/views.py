@@ -24,6 +24,7 @@ from .forms import (
     ReviewFilterForm,
 )
 from .models import Attachment, Nomination
+from .review_table import filter_selects, review_rows, suggestion_links
 
 Status = Nomination.Status
 
@@ -297,11 +298,13 @@ def review(request, code):
         {
             "project": project,
             "filters": filters,
+            "filter_selects": filter_selects(filters),
             "page": page,
+            "rows": review_rows(page.object_list),
             "summary": summary,
-            "suggestions": selectors.promotion_suggestions(project, summary),
+            "suggestions": suggestion_links(selectors.promotion_suggestions(project, summary)),
             "decision_choices": DecisionForm.DECISIONS,
-            "extensions": project.extensions.select_related("economy").order_by("economy__name"),
+            "extensions": selectors.deadline_extensions(project),
         },
     )
 

@@ -1,5 +1,6 @@
 import csv
 import datetime
+import html
 import io
 import re
 import zipfile
@@ -292,6 +293,101 @@ def test_the_review_page_shows_the_quotas_per_economy_and_filters(login, secreta
         reverse("nominations:review", args=[project.code]), {"gender": "male", "economy": "LK"}
     )
     assert [n.full_name for n in filtered.context["page"].object_list] == ["Waiting Man"]
+
+
+def _review_rows(response) -> list[str]:
+    """The text of each row of the review table, as the Secretariat reads it."""
+    body = response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in rows]
+
+
+@pytest.mark.django_db
+def test_each_review_row_shows_the_candidate_their_documents_and_status_and_links_to_them(login, secretariat):
+    project = ProjectFactory(participating_economies=["LK", "ID"])
+    hostile = NominationFactory(
+        project=project,
+        full_name='<script>alert("x")</script> Ann & Co',
+        designation="Head <b>of</b> Unit",
+        organization="Acme <i>Ltd</i>",
+        organization_type=Nomination.OrganizationType.SME,
+        gender=Nomination.Gender.OTHER,
+        is_overseas=False,
+        priority_rank=2,
+        status=Status.WAITLISTED,
+    )
+    Attachment.objects.create(
+        nomination=hostile, kind="cv", file="x", file_type="pdf", original_name="cv.pdf", size=1, sha256="0"
+    )
+    other = NominationFactory(project=project, economy=economy("ID"), full_name="Siti Rahma", status=Status.SELECTED)
+    response = login(secretariat).get(reverse("nominations:review", args=[project.code]))
+    body = response.content.decode()
+    assert _review_rows(response) == [
+        "Indonesia 1 Siti Rahma Director Ministry of Public Administration Government ministry or agency · overseas"
+        " Female 0/3 Selected",
+        'Sri Lanka 2 <script>alert("x")</script> Ann & Co Head <b>of</b> Unit Acme <i>Ltd</i>'
+        " Small or medium enterprise · local Other / prefer not to say 1/3 Wait-listed",
+    ]
+    assert "<script>alert" not in body and "<b>of</b>" not in body and "<i>Ltd</i>" not in body
+    for nomination in (hostile, other):
+        url = reverse("nominations:detail", args=[nomination.pk])
+        assert f'<a href="{url}">' in body
+        assert f'name="nominations" value="{nomination.pk}" id="pick-{nomination.pk}"' in body
+    assert '<span class="badge text-bg-warning">Wait-listed</span>' in body
+    assert '<span class="badge text-bg-success">Selected</span>' in body
+
+
+def _chosen(body: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, flags=re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+@pytest.mark.django_db
+def test_the_review_filters_keep_what_was_chosen_and_say_what_is_wrong(login, secretariat):
+    project = ProjectFactory()
+    NominationFactory(project=project, full_name="Waiting Woman", status=Status.WAITLISTED)
+    client = login(secretariat)
+    body = client.get(reverse("nominations:review", args=[project.code])).content.decode()
+    assert [_chosen(body, name) for name in ("economy", "status", "gender", "organization_type")] == [[""]] * 4
+    assert '<option value="LK">Sri Lanka</option>' in body
+    assert re.search(r'<label\s+for="id_economy" class="form-label">\s*Economy\s*</label>', body)
+
+    chosen = client.get(reverse("nominations:review", args=[project.code]), {"economy": "LK", "status": "waitlisted"})
+    body = chosen.content.decode()
+    assert (_chosen(body, "economy"), _chosen(body, "status"), _chosen(body, "gender")) == (
+        ["LK"],
+        ["waitlisted"],
+        [""],
+    )
+    assert _review_rows(chosen)[0].startswith("Sri Lanka 1 Waiting Woman")
+
+    wrong = client.get(reverse("nominations:review", args=[project.code]), {"economy": "XX"})
+    body = wrong.content.decode()
+    assert _chosen(body, "economy") == []
+    assert 'class="select form-select is-invalid" aria-invalid="true" aria-describedby="id_economy_error"' in body
+    assert "Select a valid choice. That choice is not one of the available choices." in _text(wrong)
+
+
+@pytest.mark.django_db
+def test_the_review_offers_the_next_on_the_wait_list_and_lists_the_extensions(login, secretariat):
+    project = ProjectFactory(participating_economies=["LK", "ID"], per_economy_limit=2)
+    NominationFactory(project=project, status=Status.SELECTED)
+    first = NominationFactory(project=project, full_name="Next In Line", priority_rank=2, status=Status.WAITLISTED)
+    NominationFactory(project=project, full_name="Later Still", priority_rank=3, status=Status.WAITLISTED)
+    DeadlineExtension.objects.create(
+        project=project,
+        economy=economy("ID"),
+        closes_at=datetime.datetime(2031, 5, 6, 8, 30, tzinfo=datetime.UTC),
+        reason="Late endorsement",
+        granted_by=secretariat,
+    )
+    response = login(secretariat).get(reverse("nominations:review", args=[project.code]))
+    body, page = response.content.decode(), _text(response)
+    assert "Seats are free. Next on the wait list: Next In Line (Sri Lanka, NPO rank 2)" in page
+    assert "Later Still (Sri Lanka" not in page
+    assert f'<a href="{reverse("nominations:detail", args=[first.pk])}">Next In Line</a>' in body
+    assert f'action="{reverse("nominations:action", args=[first.pk, "selected"])}"' in body
+    assert "Extensions: Indonesia until 6 May 2031 17:30." in page
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from apo_portal.web import EACH_ID, url_for_each_id
 from nominations.models import Nomination
 from projects.models import Project, Session
 
@@ -94,7 +95,7 @@ def register_grid(request, project: Project) -> dict:
     markup = RegisterMarkup.for_request(request, project)
     columns = [(session.pk, escape(session.title)) for session in sessions]
     all_present, upload, check_in = (
-        UrlWithId(name, project.code)
+        url_for_each_id(name, project.code, EACH_ID)
         for name in ("attendance:all_present", "attendance:report_upload", "attendance:check_in_screen")
     )
     return {
@@ -103,17 +104,6 @@ def register_grid(request, project: Project) -> dict:
         "heads": [(s, all_present(s.pk), upload(s.pk), check_in(s.pk)) for s in sessions],
         "rows": [markup.row(row, columns, marks) for row in participation],
     }
-
-
-class UrlWithId:
-    """A URL whose last argument is an id, reversed once for many ids: reverse() takes some 20 µs, too long
-    to call for each row of a long table. 0 stands in for the id, and each call puts its own in."""
-
-    def __init__(self, name: str, *args):
-        self.before, self.after = reverse(name, args=[*args, 0]).rsplit("/0/", 1)
-
-    def __call__(self, pk: int) -> str:
-        return f"{self.before}/{int(pk)}/{self.after}"
 
 
 ELIGIBILITY_BADGES = {
@@ -129,7 +119,7 @@ class RegisterMarkup:
     def __init__(self, *, project: Project, csrf: SafeString):
         self.csrf = csrf
         self.mark_url = escape(reverse("attendance:mark", args=[project.code]))
-        self.override_url = UrlWithId("attendance:override", project.code)
+        self.override_url = url_for_each_id("attendance:override", project.code, EACH_ID)
         self.faces: dict[CellMark | None, CellFace] = {}  # the same few marks recur in most cells
 
     @classmethod

@@ -1,24 +1,22 @@
-"""What the Secretariat's review page (`views.review`) draws in Python: its table rows, its filters and the
-links of its promotion suggestions.
+"""What the Secretariat's review page (`views.review`) draws in Python: its table rows and the links of its
+promotion suggestions. (Its filters are drawn as `apo_portal.forms` explains.)
 
 A page of the review holds 100 nominations. Through the template engine each row cost an include (the
 status badge), a `{% url %}`, three `get_…_display()` calls and a dozen variable look-ups, some 80 µs a
-row; the four filters, drawn by crispy-forms through Django's widget templates (two includes per option,
-40 options), cost about 6 ms. Here a row is one `str.format` of the values the selector read, the labels
+row. Here a row is one `str.format` of the values the selector read, the labels
 are escaped once when the module loads, the URLs of a page's nominations come from one `reverse()` per
 URL name, and a status badge is drawn once per status from the same `_status_badge.html` the other pages
-include, so that a badge looks the same wherever it is shown. The filters keep the markup crispy-forms
-gives them (Bootstrap 5), drawn by `_filter_select.html` from the options worked out here.
+include, so that a badge looks the same wherever it is shown.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django import forms
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from apo_portal.web import EACH_ID, url_for_each_id
 
 from .models import Nomination
 
@@ -40,19 +38,10 @@ ROW = (
     "</tr>\n"
 )
 
-_ANY_PK = 4_000_000_007  # stands for the id in a reversed URL: no other part of a nomination's URL holds it
-
-
-def nomination_url(name: str, *args) -> Callable[[int], str]:
-    """`reverse(name, args=[pk, *args])` for any nomination, from one `reverse()`: a nomination's URLs
-    differ from another's only by its id."""
-    before, _, after = reverse(name, args=[_ANY_PK, *args]).partition(str(_ANY_PK))
-    return lambda pk: f"{before}{pk}{after}"
-
 
 def review_rows(nominations: Iterable) -> list[SafeString]:
     """The table row of each nomination of `selectors.review_nominations`: no query."""
-    detail_url = nomination_url("nominations:detail")
+    detail_url = url_for_each_id("nominations:detail", EACH_ID)
     badges: dict[str, SafeString] = {}
     economies: dict[str, SafeString] = {}
     rows = []
@@ -92,35 +81,6 @@ class Suggestion:
 
 
 def suggestion_links(suggestions: Iterable[Nomination]) -> list[Suggestion]:
-    detail_url = nomination_url("nominations:detail")
-    select_url = nomination_url("nominations:action", Nomination.Status.SELECTED)
+    detail_url = url_for_each_id("nominations:detail", EACH_ID)
+    select_url = url_for_each_id("nominations:action", EACH_ID, Nomination.Status.SELECTED)
     return [Suggestion(nomination=n, url=detail_url(n.pk), select_url=select_url(n.pk)) for n in suggestions]
-
-
-@dataclass(frozen=True)
-class FilterSelect:
-    """One filter of the review page as `_filter_select.html` draws it."""
-
-    field: forms.BoundField
-    options: list[tuple[str, str, bool]]  # (value, label, chosen)
-
-
-def filter_selects(form: forms.Form) -> dict[str, FilterSelect]:
-    """Each select of the filter form with its options, the chosen one marked as Django's `Select` marks it
-    (the submitted value, or the empty option before any is submitted)."""
-    selects = {}
-    for field in form:
-        chosen = field.value()
-        chosen = "" if chosen is None else str(chosen)
-        options = [(str(value), label, str(value) == chosen) for value, label in _choices(field.field)]
-        selects[field.name] = FilterSelect(field=field, options=options)
-    return selects
-
-
-def _choices(field: forms.Field) -> Iterable[tuple]:
-    if isinstance(field, forms.ModelChoiceField):
-        # The choices ModelChoiceIterator gives, from one plain query: it reads with .iterator(), a
-        # server-side cursor on PostgreSQL, three round trips for the 21 economies.
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset]
-    return field.choices

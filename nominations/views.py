@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import npo_officer_required, secretariat_required
+from apo_portal.forms import filter_selects
 from apo_portal.web import posted
 from audit.services import audit_log
 from projects import selectors as project_selectors
@@ -24,7 +25,7 @@ from .forms import (
     ReviewFilterForm,
 )
 from .models import Attachment, Nomination
-from .review_table import filter_selects, review_rows, suggestion_links
+from .review_table import review_rows, suggestion_links
 
 Status = Nomination.Status
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from accounts.decorators import secretariat_required
 from apo_portal import generations
+from apo_portal.forms import filter_selects
 from apo_portal.web import posted
 
 from . import selectors, services
@@ -47,7 +48,7 @@ def catalogue(request):
     def listing() -> str:
         form = CatalogueFilterForm(request.GET or None, years=selectors.catalogue_years())
         projects = selectors.project_list(base=selectors.projects_public(), **form.filters())
-        context = {"form": form, "page": _paginate(request, projects)}
+        context = {"form": form, "selects": filter_selects(form), "page": _paginate(request, projects)}
         return render_to_string("projects/_catalogue_listing.html", context, request)
 
     page = request.GET.get("page", "1")

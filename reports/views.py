@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import role_required, secretariat_required
+from apo_portal.forms import filter_selects
 from apo_portal.spreadsheets import table_csv, table_xlsx
 from audit.services import audit_log
 from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
@@ -43,6 +44,7 @@ def dashboard(request):
     }
     context = {
         "form": form,
+        "selects": filter_selects(form),
         "filters": filters,
         **tables,
         "projects": projects,

@@ -11,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = figures_rebuild()
-        self.stdout.write(f"Refreshed the figures of {count} projects.")
+        if options["verbosity"]:
+            self.stdout.write(f"Refreshed the figures of {count} projects.")

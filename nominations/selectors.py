@@ -3,11 +3,12 @@ that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
 import datetime
 
-from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Now
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy
+from apo_portal.db import count_of
 from audit.models import AuditEntry
 from projects.models import Project
 
@@ -38,9 +39,8 @@ def nomination_get_for_viewer(*, user, pk) -> Nomination:
 def nominations_open_q(economy_id) -> Q:
     """Projects this economy may still nominate for: published and before the closing instant or inside
     the economy's extension, by the database clock (PRODUCT.md rule 2)."""
-    return Q(status=Project.Status.PUBLISHED) & (
-        Q(nomination_closes_at__gt=Now()) | Q(extensions__economy_id=economy_id, extensions__closes_at__gt=Now())
-    )
+    extended = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy_id=economy_id, closes_at__gt=Now())
+    return Q(status=Project.Status.PUBLISHED) & (Q(nomination_closes_at__gt=Now()) | Q(Exists(extended)))
 
 
 def nominations_are_open(*, project: Project, economy_id: int) -> bool:
@@ -50,17 +50,15 @@ def nominations_are_open(*, project: Project, economy_id: int) -> bool:
 def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     """Published projects the economy participates in that it may still nominate for, each annotated with
     the economy's own closing instant (`closes_at`) and its count of nominations by status."""
-    mine = Q(nominations__economy=economy)
+    mine = Nomination.objects.filter(project=OuterRef("pk"), economy=economy)
+    extension = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy=economy)  # one at most
     return (
         Project.objects.filter(nominations_open_q(economy.pk), participating_economies=economy)
-        .select_related("hosting_economy")
         .defer("qualifications", "objectives", "background", "implementing_organizations")
         .annotate(
-            extension_closes_at=Max("extensions__closes_at", filter=Q(extensions__economy=economy)),
-            submitted_count=Count(
-                "nominations", filter=mine & ~Q(nominations__status__in=[Status.DRAFT, Status.WITHDRAWN]), distinct=True
-            ),
-            draft_count=Count("nominations", filter=mine & Q(nominations__status=Status.DRAFT), distinct=True),
+            extension_closes_at=Subquery(extension.values("closes_at")),
+            submitted_count=count_of(mine.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]), "project"),
+            draft_count=count_of(mine.filter(status=Status.DRAFT), "project"),
         )
         .order_by("nomination_closes_at", "code")
     )

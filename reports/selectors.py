@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Economy
 from apo_portal import generations
+from apo_portal.db import count_of
 from attendance.models import ATTENDED, Mark
 from certificates.models import Certificate
 from nominations.models import Nomination
@@ -27,12 +28,6 @@ from .models import ProjectFigures
 
 Status = Nomination.Status
 COUNTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
-
-
-def count_of(queryset: QuerySet, field: str) -> Subquery:
-    """A correlated COUNT(*) of `queryset` per outer row, 0 when there are none."""
-    counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _sum_of(figures: QuerySet, field: str) -> Subquery:

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Sum
 
 from apo_portal import generations
+from apo_portal.db import count_of
 from attendance.models import ATTENDED, Mark
 from nominations.models import Nomination
 from projects.models import Project
 
 from .models import ProjectFigures
-from .selectors import COUNTED, GENERATION, Status, attended_every_session, certified, count_of
+from .selectors import COUNTED, GENERATION, Status, attended_every_session, certified
 
 REBUILD_BATCH = 100  # projects per transaction in a rebuild: short locks, bounded memory
 

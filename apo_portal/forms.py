@@ -1,14 +1,76 @@
-"""Filter forms' selects drawn without Django's widget templates.
+"""Selects, fast: the portal's form renderer, and the selects of filter bars.
 
-Django draws each option of a `Select` through two template includes, and crispy-forms adds its own
-field templates: a filter bar of four selects (some 40 options) cost about 6 ms a page. A filter is
-drawn instead by `includes/filter_select.html`, in the markup crispy-forms gives a select under
-Bootstrap 5 (label, `form-select`, the error under it), from the options worked out here."""
+`PortalFormRenderer` (settings.FORM_RENDERER) is Django's renderer with `<select>` drawn in Python.
+Django draws each option through two template includes (the option, then its attributes): some 50 µs
+an option, 20 ms for the 600 time zones of the profile form. It makes the same HTML, character for
+character, from the same context (tests/portal/test_forms.py compares the two), and leaves every other
+template to Django.
+
+`filter_selects` serves the filter bars above long lists (catalogue, review, reports), which are
+drawn on every page of a list: `includes/filter_select.html` draws each select in the markup
+crispy-forms gives it under Bootstrap 5 (label, `form-select`, the error under it) without crispy's
+field templates, another 0.2 ms a select. Forms that people fill in keep crispy-forms."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.timezone import template_localtime
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+class PortalFormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name == SELECT and widget and _plain_options(widget):
+            return select_html(widget)
+        return super().render(template_name, context, request)
+
+
+def _plain_options(widget: dict) -> bool:
+    """Every option uses Django's own option template (a widget may name another)."""
+    return all(option["template_name"] == OPTION for _, options, _ in widget["optgroups"] for option in options)
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _shown(value) -> str:
+    """A {{ value }} of a template: localized, then escaped."""
+    return conditional_escape(localize(template_localtime(value)))
+
+
+def select_html(widget: dict) -> str:
+    """django/forms/widgets/select.html and select_option.html, as one string."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_shown(option['label'])}</option>\n"  # the option template's last line break
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------- filter bars
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""The portal's form renderer draws every select exactly as Django's own renderer does."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+from accounts.forms import ProfileForm
+from apo_portal.forms import PortalFormRenderer
+from reports.forms import ReportFilterForm
+
+
+class EveryKindOfSelect(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "Any"), ("a", "Alpha"), ("b", "Beta")])
+    grouped = forms.ChoiceField(
+        choices=[("Asia", [("jp", "Japan"), ("lk", "Sri Lanka")]), ("Europe & more", [("tr", "Türkiye")]), ("x", "X")]
+    )
+    numbers = forms.TypedChoiceField(choices=[(2026, 2026), (1000000, 1000000), (1.5, 1.5)], coerce=int)
+    dates = forms.ChoiceField(choices=[(datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))])
+    hostile = forms.ChoiceField(choices=[('"><script>', "<b>&amp; 'quoted'</b>")], required=False)
+    several = forms.MultipleChoiceField(choices=[("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")])
+    disabled = forms.ChoiceField(choices=[("a", "Alpha")], disabled=True)
+    styled = forms.ChoiceField(
+        choices=[("a", "Alpha")],
+        widget=forms.Select(attrs={"class": "form-select", "data-x": "1 < 2", "autofocus": True}),
+    )
+
+
+def _drawn_both_ways(field: forms.BoundField) -> tuple[str, str]:
+    """The field's widget drawn by the portal's renderer (the form's, from the settings) and by Django's."""
+    ours = field.as_widget()
+    assert isinstance(field.form.renderer, PortalFormRenderer)
+    portal, field.form.renderer = field.form.renderer, DjangoTemplates()
+    try:
+        return ours, field.as_widget()
+    finally:
+        field.form.renderer = portal
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"plain": "b", "grouped": "lk", "numbers": "1000000", "several": ["a", "c"], "hostile": '"><script>'},
+        {"plain": "nonsense", "grouped": "", "several": ["z"]},
+    ],
+)
+def test_every_select_is_the_html_django_makes(data):
+    for field in EveryKindOfSelect(data):
+        ours, djangos = _drawn_both_ways(field)
+        assert ours == djangos, field.name
+        assert ours.startswith("<select")
+
+
+@pytest.mark.django_db
+def test_the_portal_forms_selects_too(secretariat):
+    """The profile's 600 time zones and the reports' filters, economies from the database included."""
+    selects = [
+        field
+        for form in (ProfileForm(instance=secretariat), ReportFilterForm({"year": "2025"}, years=[2026, 2025]))
+        for field in form
+        if isinstance(field.field.widget, forms.Select)
+    ]
+    assert {field.name for field in selects} >= {"time_zone", "year", "economy", "project_type", "modality"}
+    for field in selects:
+        ours, djangos = _drawn_both_ways(field)
+        assert ours == djangos, field.name

@@ -47,6 +47,19 @@ def nominations_are_open(*, project: Project, economy_id: int) -> bool:
     return Project.objects.filter(nominations_open_q(economy_id), pk=project.pk).exists()
 
 
+OPEN_PROJECT_FIELDS = (
+    "code",
+    "title",
+    "project_type",
+    "modality",
+    "start_date",
+    "end_date",
+    "time_zone",
+    "per_economy_limit",
+    "nomination_closes_at",
+)
+
+
 def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     """Published projects the economy participates in that it may still nominate for, each annotated with
     the economy's own closing instant (`closes_at`) and its count of nominations by status."""
@@ -54,7 +67,8 @@ def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     extension = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy=economy)  # one at most
     return (
         Project.objects.filter(nominations_open_q(economy.pk), participating_economies=economy)
-        .defer("qualifications", "objectives", "background", "implementing_organizations")
+        # What the NPO home and the NPO's reports show of each: not the long texts of the notification.
+        .only(*OPEN_PROJECT_FIELDS)
         .annotate(
             extension_closes_at=Subquery(extension.values("closes_at")),
             submitted_count=count_of(mine.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]), "project"),

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -117,6 +118,7 @@ def attendance_by_project(filters: Filters) -> QuerySet[Project]:
     return (
         projects_in_scope(filters)
         .filter(start_date__lte=timezone.localdate())
+        .only("code", "title", "start_date")  # what the table and its export show; not the long texts
         .annotate(
             participant_count=_sum_of(figures, "selected"),
             session_count=count_of(Session.objects.filter(project=OuterRef("pk")), "project"),
@@ -126,7 +128,7 @@ def attendance_by_project(filters: Filters) -> QuerySet[Project]:
     )
 
 
-def attendance_rate(project: Project) -> float | None:
+def attendance_rate(project) -> float | None:
     possible = project.participant_count * project.session_count
     return project.attended_count / possible if possible else None
 
@@ -148,21 +150,24 @@ GENERATION = "reports"  # see apo_portal.generations
 CACHE_SECONDS = 60 * 60  # an upper bound: a change makes them unreachable at once
 
 
-def summary_tables(filters: Filters) -> dict:
-    """Projects held, the funnel per economy and the gender balance under these filters."""
-    key = ":".join(
+def _cache_key(kind: str, filters: Filters) -> str:
+    return ":".join(
         [
-            "reports:tables",
+            f"reports:{kind}",
             generations.current(GENERATION),
-            today().isoformat(),  # "held" counts the projects that ended before today
+            today().isoformat(),  # "held" counts the projects that ended before today, "attendance" began
             str(filters.year or ""),
             filters.economy.code if filters.economy else "",
             filters.project_type,
             filters.modality,
         ]
     )
+
+
+def summary_tables(filters: Filters) -> dict:
+    """Projects held, the funnel per economy and the gender balance under these filters."""
     return cache.get_or_set(
-        key,
+        _cache_key("tables", filters),
         lambda: {
             "held": projects_held(filters),
             "funnel": funnel_by_economy(filters),
@@ -170,6 +175,45 @@ def summary_tables(filters: Filters) -> dict:
         },
         CACHE_SECONDS,
     )
+
+
+@dataclass(frozen=True)
+class ProjectAttendance:
+    """A row of `attendance_by_project`, as the dashboard keeps it in the cache."""
+
+    code: str
+    title: str
+    start_date: datetime.date
+    participant_count: int
+    session_count: int
+    attended_count: int
+
+    @property
+    def rate(self) -> float | None:
+        return attendance_rate(self)
+
+
+ATTENDANCE_PAGE_SIZE = 25
+
+
+def attendance_page(filters: Filters, number) -> Page:
+    """A page of `attendance_by_project` (any `number` the request gave; a wrong one gives the first or
+    the last page), cached like the summary tables: the count once per filters, the rows per page."""
+    key = _cache_key("attendance", filters)
+    count = cache.get_or_set(f"{key}:count", lambda: attendance_by_project(filters).count(), CACHE_SECONDS)
+    page = Paginator(range(count), ATTENDANCE_PAGE_SIZE).get_page(number)  # the numbers, without a query
+    if count:
+        page.object_list = cache.get_or_set(
+            f"{key}:page:{page.number}",
+            lambda: [
+                ProjectAttendance(p.code, p.title, p.start_date, p.participant_count, p.session_count, p.attended_count)
+                for p in attendance_by_project(filters)[page.start_index() - 1 : page.end_index()]
+            ],
+            CACHE_SECONDS,
+        )
+    else:
+        page.object_list = []
+    return page
 
 
 # ---------------------------------------------------------------- one project

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -26,9 +25,7 @@ def dashboard(request):
     form = _filter_form(request)
     filters = form.filters()
     tables = selectors.summary_tables(filters)
-    projects = Paginator(selectors.attendance_by_project(filters), 25).get_page(request.GET.get("page"))
-    for project in projects:
-        project.rate = selectors.attendance_rate(project)
+    projects = selectors.attendance_page(filters, request.GET.get("page"))
     charts = {
         "funnel": {
             "labels": [row["economy__name"] for row in tables["funnel"]],

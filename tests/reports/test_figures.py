@@ -153,3 +153,13 @@ def test_the_cached_tables_change_as_soon_as_a_change_commits(secretariat, finis
         project_cancel(project=project, actor=secretariat, reason="The venue is closed")
     tables = selectors.summary_tables(Filters())
     assert (tables["held"], tables["funnel"], tables["gender"]) == (0, [], [])  # cancelled projects do not count
+
+
+def test_the_cached_page_of_attendance_rates_changes_as_soon_as_a_mark_does(secretariat, finished_project, committed):
+    project, sessions, people = finished_project
+    (row,) = selectors.attendance_page(Filters(), None)
+    assert (row.code, row.participant_count, row.session_count, row.attended_count) == (project.code, 3, 2, 5)
+    with committed():
+        mark_set(actor=secretariat, session=sessions[1], nomination=people["sunil"], status="present")
+    (row,) = selectors.attendance_page(Filters(), None)
+    assert row.rate == 1

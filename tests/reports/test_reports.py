@@ -237,9 +237,28 @@ def test_the_dashboard_makes_the_same_number_of_queries_at_any_size(
                     _mark(session, nomination, "present")
         # After a change: session, user; filter choices; projects held; funnel; gender; count and page of
         # projects; the Secretariat's economy choices or the officer's open projects: 9, at most 12 as the
-        # issue asks. Again with nothing changed: the filter choices and the three summaries from the cache.
+        # issue asks. Again with nothing changed: session, user, and the economy choices or the open projects;
+        # the filter choices, the three summaries and the page of projects come from the cache.
         with django_assert_num_queries(9):
             response = client.get(reverse("reports:dashboard"))
         assert page_text(response).count("Total") == 1
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(3):
             assert page_text(client.get(reverse("reports:dashboard"))) == page_text(response)
+
+
+def test_the_attendance_table_is_paginated_and_any_page_number_gives_a_page(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(27):
+            ProjectFactory(
+                start_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day),
+                end_date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day),
+                nomination_closes_at=timezone.now() - datetime.timedelta(days=1000),
+            )
+    first = selectors.attendance_page(Filters(), None)
+    assert (first.number, first.paginator.num_pages, len(first.object_list)) == (1, 2, 25)
+    assert first.object_list[0].start_date == datetime.date(2024, 1, 27)  # the latest first
+    last = selectors.attendance_page(Filters(), "2")
+    assert [p.start_date for p in last.object_list] == [datetime.date(2024, 1, 2), datetime.date(2024, 1, 1)]
+    assert selectors.attendance_page(Filters(), "abc").number == 1
+    assert selectors.attendance_page(Filters(), "99").object_list == last.object_list
+    assert selectors.attendance_page(Filters(year=2023), None).object_list == []

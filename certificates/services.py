@@ -11,17 +11,18 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db.models import F, Max, OuterRef
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from apo_portal.db import count_of
 from apo_portal.queue import enqueue
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from nominations.mail import email_queue
 from nominations.models import Nomination
-from projects.models import Project
+from projects.models import Project, Session
 
 from . import rendering
 from .models import Certificate
@@ -116,7 +117,8 @@ def certificate_render(*, certificate_id: int) -> bool:
     certificate still make one PDF and one e-mail."""
     certificate = (
         Certificate.objects.select_related("project__hosting_economy", "nomination")
-        .annotate(session_count=Count("project__sessions"))
+        # A correlated count, not Count() over a join, which would GROUP BY every column of four tables.
+        .annotate(session_count=count_of(Session.objects.filter(project=OuterRef("project")), "project"))
         .filter(pk=certificate_id)
         .first()
     )

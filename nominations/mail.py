@@ -4,7 +4,7 @@ import datetime
 import smtplib
 
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,13 +19,16 @@ class TemporaryMailError(Exception):
 def email_queue(*, key: str, to: str, subject: str, template: str, context: dict, project) -> bool:
     """Owe someone an e-mail, once: a second call with the same key writes nothing. Call it inside the
     transaction that decided; the task that sends it is enqueued after commit. Returns whether it is new."""
-    email, created = OutgoingEmail.objects.get_or_create(
-        key=key,
-        defaults={"to": to, "subject": subject, "body": render_to_string(template, context), "project": project},
-    )
-    if created:
-        transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
-    return created
+    email = OutgoingEmail(key=key, to=to, subject=subject, body=render_to_string(template, context), project=project)
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate's error must not spoil the caller's transaction
+            email.save(force_insert=True)
+    except IntegrityError:  # an INSERT that may fail rather than a SELECT before every INSERT
+        if OutgoingEmail.objects.filter(key=key).exists():  # owed already: the key is unique
+            return False
+        raise
+    transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
+    return True
 
 
 def outgoing_email_enqueue(email_id: int) -> None:

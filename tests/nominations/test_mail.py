@@ -5,6 +5,7 @@ import smtplib
 
 import pytest
 from django.core import mail as django_mail
+from django.db import IntegrityError
 from django.urls import reverse
 
 from nominations import mail
@@ -85,3 +86,20 @@ def test_the_secretariat_sees_a_failed_email_and_sends_it_again(login, secretari
 def test_only_the_secretariat_sees_undelivered_email(client, login, npo_officer):
     assert client.get(reverse("nominations:failed_emails")).status_code == 302
     assert login(npo_officer).get(reverse("nominations:failed_emails")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_email_is_owed_once_per_key_and_other_errors_are_not_hidden(django_capture_on_commit_callbacks):
+    def owe(key="certificate:7", to="an@example.org"):
+        return mail.email_queue(
+            key=key, to=to, subject="Ready", template="certificates/email/ready.txt", context={}, project=None
+        )
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        assert owe() is True
+        assert owe(to="someone.else@example.org") is False  # the first one stands
+    assert list(OutgoingEmail.objects.values_list("key", "to")) == [("certificate:7", "an@example.org")]
+    assert len(enqueued) == 1  # one message to the broker, for the one row
+
+    with pytest.raises(IntegrityError):  # a broken row is not taken for a duplicate
+        owe(key="certificate:8", to=None)

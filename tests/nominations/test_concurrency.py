@@ -1,12 +1,10 @@
 """PRODUCT.md rule 3 under real concurrency: two program officers take the last seat at the same moment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from nominations import services
 from nominations.models import Nomination
+from tests.concurrency import at_once
 from tests.factories import NominationFactory, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -16,26 +14,16 @@ def test_two_officers_deciding_at_once_never_exceed_the_limit():
     project = ProjectFactory(per_economy_limit=1)
     first, second = NominationFactory.create_batch(2, project=project)
     officers = [SecretariatFactory(), SecretariatFactory()]
-    barrier = threading.Barrier(2)
-    outcomes = {}
 
     def decide(officer, nomination):
         try:
-            barrier.wait(timeout=10)  # both transactions start together
             services.nomination_decide(actor=officer, nomination=nomination, to=Nomination.Status.SELECTED)
-            outcomes[nomination.pk] = "selected"
+            return "selected"
         except services.NominationError as error:
-            outcomes[nomination.pk] = " ".join(error.messages)
-        finally:
-            connection.close()  # each thread has its own database connection
+            return " ".join(error.messages)
 
-    threads = [threading.Thread(target=decide, args=pair) for pair in zip(officers, (first, second), strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes.values()) == [
+    outcomes = at_once(*(lambda o=o, n=n: decide(o, n) for o, n in zip(officers, (first, second), strict=True)))
+    assert sorted(outcomes) == [
         "Sri Lanka already has 1 selected participant: the limit is 1 per economy.",
         "selected",
     ]
@@ -44,12 +32,9 @@ def test_two_officers_deciding_at_once_never_exceed_the_limit():
 
 def test_the_database_refuses_the_same_candidate_twice_even_when_two_requests_race(npo_officer):
     project = ProjectFactory()
-    barrier = threading.Barrier(2)
-    results = []
 
     def nominate():
         try:
-            barrier.wait(timeout=10)
             services.nomination_create(
                 actor=npo_officer,
                 project=project,
@@ -63,16 +48,12 @@ def test_the_database_refuses_the_same_candidate_twice_even_when_two_requests_ra
                     "english_proficiency": "fluent",
                 },
             )
-            results.append("created")
+            return "created"
         except services.NominationError as error:
-            results.append(" ".join(error.messages))
-        finally:
-            connection.close()
+            return " ".join(error.messages)
 
-    threads = [threading.Thread(target=nominate) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(results) == ["This candidate (same e-mail address) is already nominated for this project.", "created"]
+    assert sorted(at_once(nominate, nominate)) == [
+        "This candidate (same e-mail address) is already nominated for this project.",
+        "created",
+    ]
     assert Nomination.objects.filter(project=project).count() == 1

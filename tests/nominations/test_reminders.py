@@ -1,15 +1,14 @@
 """Deadline reminders: the right ones on the right days, each once (PRODUCT.md rule 7)."""
 
 import datetime
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from nominations.models import DeadlineExtension, Nomination, OutgoingEmail
 from nominations.reminders import reminders_due, reminders_send
+from tests.concurrency import at_once
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
 
 UTC = datetime.UTC
@@ -169,18 +168,6 @@ def test_the_command_lists_what_is_due_and_sends_only_when_asked(open_project, n
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_the_same_moment_send_each_reminder_once(open_project, npo_officer):
     now = CLOSES - datetime.timedelta(days=7)
-    barrier = threading.Barrier(2)
-
-    def scan():
-        try:
-            barrier.wait(timeout=10)
-            reminders_send(now=now)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=scan) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(lambda: reminders_send(now=now), lambda: reminders_send(now=now))
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert OutgoingEmail.objects.filter(key__startswith="reminder:").count() == 1

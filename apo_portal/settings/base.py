@@ -116,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A government officer's session lasts a working day, not forever.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Sessions are read from the cache (Redis in production) and written through to the database: one query
+# less on every signed-in page, and nothing lost when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "en"
 # The Secretariat's time zone; every project has its own and every user picks theirs.

@@ -300,5 +300,5 @@ def test_the_register_makes_the_same_number_of_queries_at_any_size(login, secret
             nomination = NominationFactory(project=project, status=Nomination.Status.SELECTED)
             session = SessionFactory(project=project)
             services.mark_set(actor=secretariat, session=session, nomination=nomination, status=Status.PRESENT)
-        with django_assert_num_queries(6):  # session, user, project, sessions, participants, marks
+        with django_assert_num_queries(5):  # user (the session is in the cache), project, sessions, participants, marks
             assert client.get(reverse("attendance:register", args=[project.code])).status_code == 200

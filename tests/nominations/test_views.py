@@ -524,8 +524,8 @@ def _grow(project, n):
 @pytest.mark.parametrize(
     "role, name, queries",
     [
-        ("npo_officer", "nominations:economy", 7),  # session, user, project, participates, open, extension, list
-        ("secretariat", "nominations:review", 9),  # the quota summary once, shared with the suggestions
+        ("npo_officer", "nominations:economy", 6),  # user, project, participates, open, extension, list
+        ("secretariat", "nominations:review", 8),  # the quota summary once, shared with the suggestions
     ],
 )
 def test_nomination_lists_make_the_same_number_of_queries_at_any_size(

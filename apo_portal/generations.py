@@ -23,7 +23,8 @@ def current(name: str) -> str:
     token = cache.get(_key(name))
     if token is None:
         cache.add(_key(name), uuid.uuid4().hex, timeout=None)
-        token = cache.get(_key(name))
+        # None when the cache cannot be reached: then a token of this request's own, which nothing matches.
+        token = cache.get(_key(name)) or uuid.uuid4().hex
     return token
 
 
@@ -34,4 +35,4 @@ def advance(name: str) -> None:
 
 
 def advance_on_commit(name: str) -> None:
-    transaction.on_commit(lambda: advance(name))
+    transaction.on_commit(lambda: advance(name), robust=True)

@@ -36,16 +36,16 @@ class _PendingRefresh:
 
 
 def figures_stale(project_id: int) -> None:
-    if not connection.in_atomic_block:
-        figures_refresh([project_id])
-        return
+    """Refresh the project's figures after the current transaction commits (at once, outside one)."""
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, _PendingRefresh) and not callback.done:
             callback.project_ids.add(project_id)
             return
     pending = _PendingRefresh()
     pending.project_ids.add(project_id)
-    transaction.on_commit(pending)
+    # robust: the change has committed; a refresh that fails is logged (and redone by the nightly rebuild)
+    # rather than turned into an error page for a change that was made.
+    transaction.on_commit(pending, robust=True)
 
 
 @receiver([post_save, post_delete], sender=Nomination)
@@ -71,4 +71,4 @@ def _mark_changed(sender, instance, origin=None, **kwargs):
 @receiver(m2m_changed, sender=Project.participating_economies.through)
 def _project_changed(sender, **kwargs):
     """A project's status, dates, type or economies decide which figures a filter adds up."""
-    transaction.on_commit(figures_changed)
+    transaction.on_commit(figures_changed, robust=True)

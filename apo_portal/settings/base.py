@@ -176,16 +176,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The cache counts requests for throttling (django-ratelimit): Redis when there is one, so that every
-# web process shares the count; this process's memory otherwise (the quick start).
+# The cache holds the sessions, the throttles' counts (django-ratelimit), the catalogue's pages and the
+# reports' tables: Redis when there is one, so that every web process shares them; this process's memory
+# otherwise (the quick start). When Redis cannot be reached, the cache fails soft (apo_portal/cache.py),
+# and gives up on a connection within half a second.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+    "default": {
+        "BACKEND": "apo_portal.cache.SoftFailingRedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
     if env("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Public certificate verification: enough for people checking certificates, far too few to guess
 # 100-bit codes.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/10m")
+# When the cache cannot be reached the verification throttle lets look-ups through rather than refuse
+# everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
+RATELIMIT_FAIL_OPEN = True
 # django-ratelimit warns that Django's own RedisCache is not on its tested list; its incr() is Redis'
 # atomic INCRBY, which is all the limiter needs. Without Redis (the quick start), the local-memory cache
 # counts per process: fine for one runserver; production sets REDIS_URL (docker-compose.yml does).

@@ -1,0 +1,49 @@
+"""When Redis cannot be reached, the pages that use the cache still answer (PRODUCT.md rule 7: in
+production the broker and the cache are the same Redis)."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from nominations.models import Nomination
+from nominations.services import nomination_decide
+from reports import selectors
+from tests.factories import NominationFactory, ProjectFactory, economy
+from tests.pages import page_text
+
+NOWHERE = {
+    "default": {
+        "BACKEND": "apo_portal.cache.SoftFailingRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
+}
+
+
+@pytest.fixture
+def redis_unreachable():
+    with override_settings(CACHES=NOWHERE):  # Django's test signals make `caches` use it
+        yield
+
+
+@pytest.mark.django_db
+def test_pages_answer_and_changes_commit_while_the_cache_is_unreachable(
+    client, secretariat, redis_unreachable, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(title="Green Productivity Workshop", participating_economies=["LK"])
+        candidate = NominationFactory(project=project, economy=economy("LK"), status=Nomination.Status.SUBMITTED)
+    with caplog.at_level(logging.WARNING, logger="apo_portal.cache"):
+        assert "Green Productivity Workshop" in page_text(client.get(reverse("projects:catalogue")))
+        client.force_login(secretariat)  # the session is written to the database; the cache write is skipped
+        assert "Reports" in page_text(client.get(reverse("reports:dashboard")))
+        with django_capture_on_commit_callbacks(execute=True):  # refresh the figures, advance the generation
+            nomination_decide(actor=secretariat, nomination=candidate, to=Nomination.Status.SELECTED)
+        assert selectors.summary_tables(selectors.Filters())["funnel"][0]["selected"] == 1
+        response = client.get(reverse("nominations:review", args=[project.code]))
+        assert response.status_code == 200 and candidate.full_name in page_text(response)
+        # The throttle counts nothing, and lets the look-up through rather than refuse everyone.
+        assert client.get(reverse("certificates:verify", args=["AAAABBBBCCCCDDDDEEEE"])).status_code == 404
+    assert any("Redis cache unreachable" in message for message in caplog.messages)

@@ -45,18 +45,26 @@ def home(request):
 
 
 def catalogue(request):
-    def listing() -> str:
+    def listing(count: int | None = None) -> str:
         form = CatalogueFilterForm(request.GET or None, years=selectors.catalogue_years())
         projects = selectors.project_list(base=selectors.projects_public(), **form.filters())
-        context = {"form": form, "selects": filter_selects(form), "page": _paginate(request, projects)}
+        paginator = Paginator(projects, PAGE_SIZE)
+        if count is not None:
+            paginator.count = count  # counted already
+        context = {"form": form, "selects": filter_selects(form), "page": paginator.get_page(request.GET.get("page"))}
         return render_to_string("projects/_catalogue_listing.html", context, request)
 
-    page = request.GET.get("page", "1")
-    if set(request.GET) <= {"page"} and page.isdigit() and len(page) <= 4:
-        # The unfiltered catalogue, what nearly every visitor sees first, is the same for everyone:
-        # kept until a project changes (projects.signals). Searches are not: their number is unbounded.
-        key = f"catalogue:{generations.current(selectors.CATALOGUE_GENERATION)}:{int(page)}"
-        html = cache.get_or_set(key, listing, CATALOGUE_CACHE_SECONDS)
+    if set(request.GET) <= {"page"}:
+        # The unfiltered catalogue, what nearly every visitor sees first, is the same for everyone: kept
+        # until a project changes (projects.signals), one entry per page that exists (any other number is
+        # the first or the last page, as the paginator makes it). Searches are not kept: their number is
+        # unbounded, and anyone could fill the cache with them.
+        generation = generations.current(selectors.CATALOGUE_GENERATION)
+        count = cache.get_or_set(
+            f"catalogue:{generation}:count", lambda: selectors.projects_public().count(), CATALOGUE_CACHE_SECONDS
+        )
+        number = Paginator(range(count), PAGE_SIZE).get_page(request.GET.get("page")).number
+        html = cache.get_or_set(f"catalogue:{generation}:{number}", lambda: listing(count), CATALOGUE_CACHE_SECONDS)
     else:
         html = listing()
     return render(request, "projects/catalogue.html", {"listing": html})

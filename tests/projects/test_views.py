@@ -629,3 +629,16 @@ def test_the_django_admin_is_for_admin_staff_only(login, client, secretariat, np
     ]:
         assert login(secretariat).get(url).status_code == 200, url
         assert login(npo_officer).get(url).status_code == 302, url
+
+
+@pytest.mark.django_db
+def test_any_page_number_of_the_catalogue_is_kept_as_the_page_it_shows(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    ProjectFactory.create_batch(25)
+    last = page_text(client.get(reverse("projects:catalogue"), {"page": "2"}))
+    entries = len(cache._cache)
+    for number in ("3", "999", "0", "abc"):
+        client.get(reverse("projects:catalogue"), {"page": number})
+    assert page_text(client.get(reverse("projects:catalogue"), {"page": "9999"})) == last
+    assert len(cache._cache) == entries + 1  # page 1 ("0", "abc"); "3", "999" and "9999" are page 2

@@ -1,6 +1,6 @@
 """Reads of certificates that depend on who is asking."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -43,6 +43,7 @@ class CertificateRow:
     participation: attendance_selectors.Participation
     certificate: Certificate | None
     history: list[Certificate]
+    urls: dict[str, str] = field(default_factory=dict)  # the certificate's actions (views.manage)
 
 
 def certificate_rows(project: Project) -> list[CertificateRow]:

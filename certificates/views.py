@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import secretariat_required
-from apo_portal.web import posted
+from apo_portal.web import EACH_ID, posted, url_for_each_id
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from projects import selectors as project_selectors
@@ -30,11 +30,14 @@ def _verify_rate(group, request) -> str:
 @secretariat_required
 def manage(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    context = {
-        "project": project,
-        "rows": selectors.certificate_rows(project),
-        "has_ended": services.project_has_ended(project),
-    }
+    rows = selectors.certificate_rows(project)
+    # Each certificate's links, each URL reversed once for the whole table: a batch has hundreds of rows,
+    # and the table is fetched again every three seconds while their PDFs are being made.
+    actions = {name: url_for_each_id(f"certificates:{name}", EACH_ID) for name in ("download", "revoke", "retry")}
+    for row in rows:
+        if row.certificate:
+            row.urls = {name: url(row.certificate.pk) for name, url in actions.items()}
+    context = {"project": project, "rows": rows, "has_ended": services.project_has_ended(project)}
     context["pending"] = any(row.certificate and row.certificate.render_status == "pending" for row in context["rows"])
     template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
     return render(request, template, context)

@@ -183,3 +183,21 @@ def test_the_secretariat_corrects_a_name_from_the_page(login, issued, secretaria
         follow=True,
     )
     assert f"{old.serial} was revoked and replaced by APO-26-CP-41-GE-DLN-A-003." in page_text(response)
+
+
+@pytest.mark.django_db
+def test_each_certificate_in_the_table_links_to_its_own_actions(login, secretariat, issued):
+    project, people, certificates = issued
+    failed = certificates[people["rahul"].pk]
+    Certificate.objects.filter(pk=failed.pk).update(render_status="failed", render_error="WeasyPrint crashed")
+    content = login(secretariat).get(reverse("certificates:manage", args=[project.code])).content.decode()
+    minh = certificates[people["minh"].pk]
+    for href in [
+        reverse("certificates:download", args=[minh.pk]),
+        reverse("certificates:verify", args=[minh.verification_code]),
+        reverse("certificates:revoke", args=[minh.pk]) + "?reissue=1",
+        reverse("certificates:revoke", args=[minh.pk]),
+    ]:
+        assert f'href="{href}"' in content
+    assert f'action="{reverse("certificates:retry", args=[failed.pk])}"' in content
+    assert f'href="{reverse("certificates:download", args=[failed.pk])}"' not in content

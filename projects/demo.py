@@ -2062,6 +2062,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
     economies = {economy.code: economy for economy in Economy.objects.select_related("npo")}
     users = _load_users(economies, tally)
     actor = users[SECRETARIAT_EMAIL]
+    loaded = []
     for spec in demo_projects(today):
         project = _load_project(spec, actor=actor, economies=economies, today=today, tally=tally)
         _load_sessions(project, spec, tally)
@@ -2069,4 +2070,10 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         _load_marks(project, tally)
         if project.status == Project.Status.COMPLETED:
             _issue_certificates(project, actor, tally)
+        loaded.append(project.pk)
+    # The reports' stored figures of every demo project, even when this run changed nothing: a database
+    # made before the figures were stored has none yet.
+    from reports.services import figures_refresh
+
+    transaction.on_commit(lambda: figures_refresh(loaded))
     return tally.as_dict()

@@ -4,7 +4,7 @@ that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 import datetime
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy
@@ -111,16 +111,10 @@ def review_nominations(*, project: Project, economy=None, status="", gender="", 
         nominations = nominations.filter(gender=gender)
     if organization_type:
         nominations = nominations.filter(organization_type=organization_type)
-    attachments = (
-        Attachment.objects.filter(nomination=OuterRef("pk"))
-        .order_by()
-        .values("nomination")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
+    attachments = count_of(Attachment.objects.filter(nomination=OuterRef("pk")), "nomination")
     return (
         # A subquery, not a join and GROUP BY: the paginator's COUNT then leaves it out.
-        nominations.annotate(economy_name=F("economy__name"), attachment_count=Coalesce(Subquery(attachments), 0))
+        nominations.annotate(economy_name=F("economy__name"), attachment_count=attachments)
         .order_by("economy__name", "priority_rank", "id")
         .values_list(
             "pk",

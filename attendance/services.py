@@ -54,6 +54,7 @@ def mark_set(
         raise AttendanceError("Choose present, late, absent or excused.")
     mark = Mark.objects.select_for_update().filter(session=session, nomination=nomination).first()
     if mark is not None:
+        mark.session = session  # the one it was found by; the reports' receiver reads its project from it
         if mark.source == Source.STAFF and source != Source.STAFF and not overwrite_staff:
             return mark, False
         if (mark.status, mark.minutes) == (status, minutes) or (mark.status == status and source == Source.STAFF):

@@ -21,84 +21,37 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("Redis cache unreachable, %s skipped: %s", operation, error)
+def _soft(name: str, on_failure):
+    """RedisCacheClient's method `name`, answering `on_failure(*arguments)` when Redis cannot be reached."""
+
+    def method(self, *args):
+        try:
+            return getattr(RedisCacheClient, name)(self, *args)
+        except UNREACHABLE as error:
+            logger.warning("Redis cache unreachable, %s skipped: %s", name, error)
+            return on_failure(*args)
+
+    method.__name__ = name
+    return method
+
+
+def _missing(key, delta):
+    raise ValueError(f"Key {key!r} not found: the cache is unreachable")  # what incr() says of a missing key
 
 
 class SoftFailingRedisCacheClient(RedisCacheClient):
-    def get(self, key, default):
-        try:
-            return super().get(key, default)
-        except UNREACHABLE as error:
-            _unreachable("get", error)
-            return default
-
-    def get_many(self, keys):
-        try:
-            return super().get_many(keys)
-        except UNREACHABLE as error:
-            _unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key):
-        try:
-            return super().has_key(key)
-        except UNREACHABLE as error:
-            _unreachable("has_key", error)
-            return False
-
-    def add(self, key, value, timeout):
-        try:
-            return super().add(key, value, timeout)
-        except UNREACHABLE as error:
-            _unreachable("add", error)
-            return False
-
-    def set(self, key, value, timeout):
-        try:
-            super().set(key, value, timeout)
-        except UNREACHABLE as error:
-            _unreachable("set", error)
-
-    def set_many(self, data, timeout):
-        try:
-            super().set_many(data, timeout)
-        except UNREACHABLE as error:
-            _unreachable("set_many", error)
-
-    def touch(self, key, timeout):
-        try:
-            return super().touch(key, timeout)
-        except UNREACHABLE as error:
-            _unreachable("touch", error)
-            return False
-
-    def delete(self, key):
-        try:
-            return super().delete(key)
-        except UNREACHABLE as error:
-            _unreachable("delete", error)
-            return False
-
-    def delete_many(self, keys):
-        try:
-            super().delete_many(keys)
-        except UNREACHABLE as error:
-            _unreachable("delete_many", error)
-
-    def incr(self, key, delta):
-        try:
-            return super().incr(key, delta)
-        except UNREACHABLE as error:
-            _unreachable("incr", error)
-            raise ValueError(f"Key {key!r} not found: the cache is unreachable") from error  # as for a missing key
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            _unreachable("clear", error)
-            return False
+    # Reads are misses, writes are not made, and incr() fails as for a missing key.
+    get = _soft("get", lambda key, default: default)
+    get_many = _soft("get_many", lambda keys: {})
+    has_key = _soft("has_key", lambda key: False)
+    add = _soft("add", lambda key, value, timeout: False)
+    set = _soft("set", lambda key, value, timeout: None)
+    set_many = _soft("set_many", lambda data, timeout: None)
+    touch = _soft("touch", lambda key, timeout: False)
+    delete = _soft("delete", lambda key: False)
+    delete_many = _soft("delete_many", lambda keys: None)
+    incr = _soft("incr", _missing)
+    clear = _soft("clear", lambda: False)
 
 
 class SoftFailingRedisCache(RedisCache):

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.models import Economy
 from attendance.models import Mark
 from certificates.models import Certificate
 from nominations.models import Nomination
@@ -69,6 +70,8 @@ def _mark_changed(sender, instance, origin=None, **kwargs):
 
 @receiver([post_save, post_delete], sender=Project)
 @receiver(m2m_changed, sender=Project.participating_economies.through)
+@receiver(post_save, sender=Economy)
 def _project_changed(sender, **kwargs):
-    """A project's status, dates, type or economies decide which figures a filter adds up."""
+    """A project's status, dates, type or economies decide which figures a filter adds up; the cached
+    tables also hold the economies' names."""
     transaction.on_commit(figures_changed, robust=True)

@@ -130,6 +130,12 @@ def test_the_cached_tables_change_as_soon_as_a_change_commits(secretariat, finis
     assert selectors.summary_tables(Filters())["funnel"][1]["attended_all"] == 1
     assert selectors.summary_tables(Filters(year=project.start_date.year))["held"] == 1
 
+    with committed():  # the tables hold the economies' names
+        renamed = economy("VN")
+        renamed.name = "Viet Nam"
+        renamed.save()
+    assert [row["economy__name"] for row in selectors.summary_tables(Filters())["funnel"]][-1] == "Viet Nam"
+
     with committed():
         project_cancel(project=project, actor=secretariat, reason="The venue is closed")
     tables = selectors.summary_tables(Filters())

@@ -76,6 +76,20 @@ def test_downloads_check_who_is_asking(client, login, issued, secretariat, npo_o
 
 
 @pytest.mark.django_db
+def test_pdfs_and_zip_archives_are_not_compressed_again(login, issued, secretariat):
+    project, people, certificates = issued
+    client = login(secretariat)
+    for url in (
+        reverse("certificates:download", args=[certificates[people["minh"].pk].pk]),
+        reverse("certificates:zip", args=[project.code]),
+    ):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and "Content-Encoding" not in response
+        assert body.startswith((b"%PDF-", b"PK\x03\x04"))
+
+
+@pytest.mark.django_db
 def test_the_participant_finds_their_certificate_on_their_project_page(login, issued):
     project, people, certificates = issued
     page = page_text(login(people["minh"].participant).get(reverse("attendance:my_project", args=[project.code])))

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -21,6 +23,7 @@ from .grid import RegisterMarkup, register_grid
 from .models import AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
+CELL = re.compile(r"(?P<nomination>[0-9]{1,18})-(?P<session>[0-9]{1,18})")
 NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
 
 
@@ -31,7 +34,7 @@ NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "
 def register(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
     # The rows' HTML is built in Python (attendance/grid.py): 360 cells through the template engine cost ~70 ms.
-    return render(request, "attendance/register.html", {"project": project, **register_grid(request, project)})
+    return render(request, "attendance/register.html", {"project": project, **register_grid(project)})
 
 
 @require_POST
@@ -39,9 +42,14 @@ def register(request, code):
 def mark_cell(request, code):
     """One cell of the register: set a status (or the next one, for a plain click); returns the cell."""
     project = project_selectors.project_get_for_secretariat(code=code)
-    session = selectors.session_for_secretariat(project=project, session_id=request.POST.get("session", "0"))
-    nomination = get_object_or_404(selectors.participants_of(project), pk=request.POST.get("nomination", "0"))
-    status = request.POST.get("status", "")
+    # The cell's button posts `cell` as "<nomination>-<session>" (attendance/grid.py), and `status` only
+    # when a key chose one.
+    ids = CELL.fullmatch(request.POST.get("cell", ""))
+    if ids is None:
+        raise Http404("No such cell in this register.")
+    session = selectors.session_for_secretariat(project=project, session_id=int(ids["session"]))
+    nomination = get_object_or_404(selectors.participants_of(project), pk=int(ids["nomination"]))
+    status = request.POST.get("status", "next")
     if status == "next":
         current = Mark.objects.filter(session=session, nomination=nomination).values_list("status", flat=True).first()
         status = NEXT_STATUS[current]
@@ -52,8 +60,9 @@ def mark_cell(request, code):
         return HttpResponse(" ".join(error.messages), status=400)
     if not request.htmx:
         return redirect("attendance:register", code=code)
-    cell = RegisterMarkup.for_request(request, project).cell(nomination=nomination, session=session, mark=mark)
-    return HttpResponse(cell)
+    markup = RegisterMarkup(project=project)
+    row = selectors.participation(selectors.participants_of(project).filter(pk=nomination.pk), project)[0]
+    return HttpResponse(markup.cell(nomination=nomination, session=session, mark=mark) + markup.attended(row))
 
 
 @require_POST

@@ -17,24 +17,29 @@ Status = Mark.Status
 
 
 class _Cells(HTMLParser):
-    """Each register cell by its id: the form's attributes, its fields, the button's attributes and text."""
+    """Each register cell by its id (its button's attributes and text), and every form on the page by its id
+    (its attributes and fields)."""
 
     def __init__(self):
         super().__init__()
-        self.cells, self.cell = {}, None
+        self.cells, self.cell, self.forms, self.form = {}, None, {}, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "td" and "att-cell" in attrs.get("class", ""):
-            self.cell = self.cells[attrs["id"]] = {"fields": {}, "text": ""}
-        elif self.cell is not None and tag in ("form", "button"):
-            self.cell[tag] = attrs
-        elif self.cell is not None and tag == "input":
-            self.cell["fields"][attrs["name"]] = attrs["value"]
+            self.cell = self.cells[attrs["id"]] = {"text": ""}
+        elif self.cell is not None and tag == "button":
+            self.cell["button"] = attrs
+        elif tag == "form":
+            self.form = self.forms[attrs.get("id")] = {**attrs, "fields": {}}
+        elif self.form is not None and tag == "input":
+            self.form["fields"][attrs["name"]] = attrs["value"]
 
     def handle_endtag(self, tag):
         if tag == "td":
             self.cell = None
+        elif tag == "form":
+            self.form = None
 
     def handle_data(self, data):
         if self.cell is not None and "button" in self.cell:
@@ -45,6 +50,12 @@ def cells_of(response) -> dict:
     parser = _Cells()
     parser.feed(response.content.decode())
     return parser.cells
+
+
+def marks_form_of(response) -> dict:
+    parser = _Cells()
+    parser.feed(response.content.decode())
+    return parser.forms["register-marks"]
 
 
 @pytest.fixture
@@ -67,28 +78,55 @@ def test_a_cell_shows_its_mark_and_posts_to_the_mark_url(login, secretariat, gri
     if status:
         services.mark_set(actor=secretariat, session=session, nomination=nomination, status=status)
     label = Status(status).label if status else "not marked"
-    cell_id = f"cell-{nomination.pk}-{session.pk}"
-    cell = cells_of(_register(login(secretariat), project))[cell_id]
-    url = reverse("attendance:mark", args=[project.code])
-    assert cell["form"] == {
-        "method": "post",
-        "action": url,
-        "hx-post": url,
-        "hx-target": f"#{cell_id}",
-        "hx-swap": "outerHTML",
-    }
-    assert re.fullmatch(r"[A-Za-z0-9]{64}", cell["fields"].pop("csrfmiddlewaretoken"))
-    assert cell["fields"] == {"session": str(session.pk), "nomination": str(nomination.pk)}
+    register = _register(login(secretariat), project)
+    cell = cells_of(register)[f"cell-{nomination.pk}-{session.pk}"]
     assert cell["button"] == {
-        "type": "submit",
-        "name": "status",
-        "value": "next",
+        "form": "register-marks",
+        "name": "cell",
+        "value": f"{nomination.pk}-{session.pk}",
         "data-mark-cell": None,
-        "class": f"btn btn-sm w-100 att-{status or 'none'}",
-        "aria-label": f"""Ann O'Brien <AB>, Lean & "green" <productivity>: {label}. Press P, L, A or E.""",
+        "class": f"btn btn-sm att-{status or 'none'}",
+        "aria-label": f"""Ann O'Brien <AB>, Lean & "green" <productivity>: {label}""",
+        "aria-describedby": "register-keys",
         "title": f"{label} · Marked by staff · Aiko Tanaka" if status else "Not marked",
     }
     assert cell["text"] == (label[0] if status else "·")
+    # The form every cell's button submits, with the page's one CSRF token; and the keys, described once.
+    form = marks_form_of(register)
+    assert (form["method"], form["action"]) == ("post", reverse("attendance:mark", args=[project.code]))
+    assert re.fullmatch(r"[A-Za-z0-9]{64}", form["fields"].pop("csrfmiddlewaretoken")) and form["fields"] == {}
+    assert 'id="register-keys">Click a cell for the next status, or focus it and press' in register.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cell_marks_without_javascript_too(login, secretariat, grid):
+    """A button of the marks form, submitted by the browser itself: the next status, and the register again."""
+    project, session, nomination = grid
+    client = login(secretariat)
+    url = reverse("attendance:mark", args=[project.code])
+    response = client.post(url, {"cell": f"{nomination.pk}-{session.pk}"})
+    assert response.status_code == 302 and response["Location"] == reverse("attendance:register", args=[project.code])
+    assert Mark.objects.get(session=session, nomination=nomination).status == Status.PRESENT
+    client.post(url, {"cell": f"{nomination.pk}-{session.pk}"})
+    assert Mark.objects.get(session=session, nomination=nomination).status == Status.LATE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", ["", "12", "12-", "-12", "a-b", "1-2-3", "1 -2", "99999999999999999999-1"])
+def test_a_cell_that_is_not_one_is_404_and_marks_nothing(login, secretariat, grid, cell):
+    project, session, nomination = grid
+    response = login(secretariat).post(reverse("attendance:mark", args=[project.code]), {"cell": cell})
+    assert response.status_code == 404 and not Mark.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_cell_of_another_project_is_404(login, secretariat, grid):
+    project, session, nomination = grid
+    elsewhere = SessionFactory(project=ProjectFactory())
+    response = login(secretariat).post(
+        reverse("attendance:mark", args=[project.code]), {"cell": f"{nomination.pk}-{elsewhere.pk}"}
+    )
+    assert response.status_code == 404 and not Mark.objects.exists()
 
 
 @pytest.mark.django_db
@@ -109,17 +147,23 @@ def test_a_clicked_cell_comes_back_as_the_register_draws_it(login, secretariat, 
     client = login(secretariat)
     answer = client.post(
         reverse("attendance:mark", args=[project.code]),
-        {"session": session.pk, "nomination": nomination.pk, "status": "a"},
+        {"cell": f"{nomination.pk}-{session.pk}", "status": "a"},
         HTTP_HX_REQUEST="true",
     )
     page = _register(client, project).content.decode()
     drawn = re.search(r'<td class="att-cell.*?</td>', page, flags=re.S).group(0)
-
-    def without_token(html):  # each rendering masks the CSRF token anew
-        return parse_html(re.sub(r'name="csrfmiddlewaretoken" value="\w+"', 'name="csrfmiddlewaretoken"', html))
-
-    assert without_token(answer.content.decode()) == without_token(drawn)
-    assert "<html" not in answer.content.decode()
+    cell, attended = re.fullmatch(r"(<td.*?</td>)(<td.*</td>)", answer.content.decode(), flags=re.S).groups()
+    assert parse_html(cell) == parse_html(drawn)
+    # ...with the row's last cell, for htmx to put in place of the page's: the count follows the mark.
+    drawn = re.search(rf'<td [^>]*id="attended-{nomination.pk}".*?</td>', page, flags=re.S).group(0)
+    assert parse_html(attended.replace(' hx-swap-oob="true"', "")) == parse_html(drawn)
+    assert 'hx-swap-oob="true"' in attended and "0/1" in attended
+    present = client.post(
+        reverse("attendance:mark", args=[project.code]),
+        {"cell": f"{nomination.pk}-{session.pk}", "status": "p"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "1/1 Eligible" in page_text(present)
 
 
 @pytest.mark.django_db

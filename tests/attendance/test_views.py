@@ -181,12 +181,10 @@ def test_the_register_sets_a_cell_without_reloading(login, secretariat, workshop
     page = page_text(client.get(reverse("attendance:register", args=[project.code])))
     assert "3 participants × 1 sessions" in page and "0/1 Not eligible" in page
     url = reverse("attendance:mark", args=[project.code])
-    cell = client.post(
-        url, {"session": session.pk, "nomination": people["anna"].pk, "status": "next"}, HTTP_HX_REQUEST="true"
-    )
+    cell = client.post(url, {"cell": f"{people['anna'].pk}-{session.pk}"}, HTTP_HX_REQUEST="true")
     assert cell.status_code == 200 and "<html" not in cell.content.decode()
-    assert "Anna Perera, Definition and evolution: Present." in cell.content.decode()
-    client.post(url, {"session": session.pk, "nomination": people["anna"].pk, "status": "l"}, HTTP_HX_REQUEST="true")
+    assert 'aria-label="Anna Perera, Definition and evolution: Present"' in cell.content.decode()
+    client.post(url, {"cell": f"{people['anna'].pk}-{session.pk}", "status": "l"}, HTTP_HX_REQUEST="true")
     assert Mark.objects.get().status == Status.LATE
     assert "1/1 Eligible" in page_text(client.get(reverse("attendance:register", args=[project.code])))
 
@@ -207,7 +205,7 @@ def test_only_the_secretariat_reaches_the_register(client, login, workshop, npo_
             assert login(user).get(url).status_code == 404
     response = login(npo_officer).post(
         reverse("attendance:mark", args=[project.code]),
-        {"session": session.pk, "nomination": people["anna"].pk, "status": "p"},
+        {"cell": f"{people['anna'].pk}-{session.pk}", "status": "p"},
     )
     assert response.status_code == 404 and not Mark.objects.exists()
 

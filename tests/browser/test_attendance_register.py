@@ -49,13 +49,18 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
 
-    anna_day1 = page.get_by_role("button", name="Anna Perera, Day 1: not marked. Press P, L, A or E.")
+    anna_day1 = page.get_by_role("button", name="Anna Perera, Day 1: not marked")
+    page.evaluate("window.notReloaded = true")
     anna_day1.click()  # one click: present, without reloading the page
-    page.get_by_role("button", name="Anna Perera, Day 1: Present. Press P, L, A or E.").wait_for()
-    sunil_day1 = page.get_by_role("button", name="Sunil Wijesinghe, Day 1: not marked. Press P, L, A or E.")
+    page.get_by_role("button", name="Anna Perera, Day 1: Present").wait_for()
+    assert page.evaluate("window.notReloaded === true")
+    assert page.get_by_role("row", name="Anna Perera").get_by_text("1/2").is_visible()  # the count follows
+    sunil_day1 = page.get_by_role("button", name="Sunil Wijesinghe, Day 1: not marked")
     sunil_day1.focus()
     page.keyboard.press("l")  # one key: late
-    page.get_by_role("button", name="Sunil Wijesinghe, Day 1: Late. Press P, L, A or E.").wait_for()
+    page.get_by_role("button", name="Sunil Wijesinghe, Day 1: Late").wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Sunil Wijesinghe, Day 1: Late"
+    assert page.evaluate("window.notReloaded === true")
     assert dict(Mark.objects.filter(session=day1).values_list("nomination__full_name", "status")) == {
         "Anna Perera": "present",
         "Sunil Wijesinghe": "late",

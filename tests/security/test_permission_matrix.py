@@ -250,6 +250,7 @@ HOSTILE_POST = {
     "holder_name": "Pwned",
     "session": "1",
     "nomination": "1",
+    "cell": "1-1",
     "apply": "1",
     "reissue": "1",
     "closing_date": "2099-01-01",

@@ -96,10 +96,14 @@ class LoadResult:
     max_ms: float
     errors: int  # connection errors, timeouts and responses of 400 or more
     tool: str
+    bytes_per_response: float = 0.0  # as sent, headers included (compressed: the load asks for gzip as browsers do)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+ACCEPT_ENCODING = "gzip, deflate, br"  # as a browser asks (bench/wrk/page.lua sends the same)
 
 
 def tool_name() -> str:
@@ -143,19 +147,21 @@ def _drive_wrk(port, paths, *, cookie, connections, seconds, threads) -> LoadRes
         max_ms=figures["max_us"] / 1000,
         errors=errors,
         tool="wrk",
+        bytes_per_response=figures["bytes"] / figures["requests"] if figures["requests"] else 0.0,
     )
 
 
 def _drive_python(port, paths, *, cookie, connections, seconds) -> LoadResult:
     """The fallback: one thread per connection, each sending its next request as soon as it has the answer."""
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = {"Accept-Encoding": ACCEPT_ENCODING, **({"Cookie": cookie} if cookie else {})}
     latencies: list[float] = []
+    sizes: list[int] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def user(offset: int) -> None:
-        mine, failed, index = [], 0, offset
+        mine, sized, failed, index = [], [], 0, offset
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         while time.perf_counter() < deadline:
             path = paths[index % len(paths)]
@@ -164,7 +170,7 @@ def _drive_python(port, paths, *, cookie, connections, seconds) -> LoadResult:
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
-                response.read()
+                body = response.read()
                 if response.status >= 400:
                     failed += 1
                 if response.will_close:
@@ -176,9 +182,11 @@ def _drive_python(port, paths, *, cookie, connections, seconds) -> LoadResult:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 continue
             mine.append(time.perf_counter() - started)
+            sized.append(len(body) + sum(len(k) + len(v) + 4 for k, v in response.getheaders()))
         connection.close()
         with lock:
             latencies.extend(mine)
+            sizes.extend(sized)
             errors[0] += failed
 
     started = time.perf_counter()
@@ -200,4 +208,5 @@ def _drive_python(port, paths, *, cookie, connections, seconds) -> LoadResult:
         max_ms=max(latencies) * 1000,
         errors=errors[0],
         tool="python",
+        bytes_per_response=statistics.fmean(sizes),
     )

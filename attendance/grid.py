@@ -1,9 +1,11 @@
-"""The Secretariat's attendance register: its rows and cells as HTML built in Python, once per request.
+"""The tables of participants by session, as HTML built in Python once per request: the Secretariat's
+attendance register, and the read-only participants page (NPO officers, the Secretariat, a participant).
 
 A register of 60 participants × 6 sessions has 360 cells. Through the template engine (an include, a tag
 and some twenty variable lookups a cell) and from 720 model instances (each mark and who set it) the page
-took about 70 ms. Here the marks are read as tuples and each row is a few f-strings of escaped values,
-and what a cell shows of a mark is made once per distinct mark.
+took about 70 ms, and the participants page of 198 × 23 took 134 ms. Here the marks are read as tuples
+(`selectors.marks_by_cell`), each row is a few f-strings of escaped values, and what a cell shows of a mark
+is made once per distinct mark.
 
 The register page and the htmx answer to a click (`views.mark_cell`) draw a cell with the same code, so
 it looks the same however it was drawn. Every value is escaped (or is a number) before it goes into the
@@ -22,33 +24,7 @@ from projects.models import Project, Session
 
 from . import selectors
 from .models import Mark
-from .selectors import Participation
-
-STATUS_LABELS = dict(Mark.Status.choices)
-SOURCE_LABELS = dict(Mark.Source.choices)
-
-
-class CellMark(NamedTuple):
-    """What a cell shows of a mark."""
-
-    status: str
-    source: str
-    minutes: int | None  # inside the session, by a meeting report
-    set_by_name: str | None  # None: nobody (a self check-in, or the user is gone)
-
-    @classmethod
-    def of(cls, mark: Mark) -> "CellMark":
-        return cls(mark.status, mark.source, mark.minutes, mark.set_by.full_name if mark.set_by else None)
-
-    @property
-    def title(self) -> str:
-        """The cell's tooltip: the status, how it was set, minutes in the session and by whom."""
-        parts = [STATUS_LABELS.get(self.status, self.status), SOURCE_LABELS.get(self.source, self.source)]
-        if self.minutes is not None:
-            parts.append(f"{self.minutes} min")
-        if self.set_by_name is not None:
-            parts.append(self.set_by_name)
-        return " · ".join(parts)
+from .selectors import CellMark, Participation
 
 
 class CellFace(NamedTuple):
@@ -63,22 +39,11 @@ class CellFace(NamedTuple):
     def of(cls, mark: CellMark | None) -> "CellFace":
         if mark is None:
             return cls("none", "not marked", "Not marked", "·")
-        label = STATUS_LABELS.get(mark.status, mark.status)
+        label = mark.label
         content = escape(label[:1])
         if mark.minutes is not None:
             content += f'<span class="d-block small">{int(mark.minutes)}′</span>'
         return cls(escape(mark.status), escape(label), escape(mark.title), content)
-
-
-def register_marks(sessions: list[Session], nominations: list[Nomination]) -> dict[tuple[int, int], CellMark]:
-    """The marks of these participants in these sessions by (nomination, session): one query, tuples
-    rather than model instances."""
-    marks = Mark.objects.filter(session__in=[s.pk for s in sessions], nomination__in=[n.pk for n in nominations])
-    fields = ("nomination_id", "session_id", "status", "source", "minutes", "set_by__full_name")
-    return {
-        (n, s): CellMark(status, source, minutes, by)
-        for n, s, status, source, minutes, by in marks.values_list(*fields)
-    }
 
 
 def register_grid(project: Project) -> dict:
@@ -86,9 +51,8 @@ def register_grid(project: Project) -> dict:
     as HTML, with their name, a cell per session and their participation. Three queries, whatever the size."""
     # Only what a row shows of a participant: a nomination has some twenty fields.
     participants: QuerySet[Nomination] = selectors.participants_of(project).only("full_name", "economy__name")
-    sessions = list(project.sessions.all())
-    participation = selectors.participation(participants, project, total=len(sessions))
-    marks = register_marks(sessions, [row.nomination for row in participation])
+    register = selectors.register(project, participants)
+    sessions, marks = register["sessions"], register["marks"]
     markup = RegisterMarkup(project=project)
     columns = [(session.pk, escape(session.title)) for session in sessions]
     all_present, upload, check_in = (
@@ -99,7 +63,20 @@ def register_grid(project: Project) -> dict:
         "sessions": sessions,
         # Each session with the links of its column head: mark all present, import a report, show the QR code.
         "heads": [(s, all_present(s.pk), upload(s.pk), check_in(s.pk)) for s in sessions],
-        "rows": [markup.row(row, columns, marks) for row in participation],
+        "rows": [markup.row(row, columns, marks) for row in register["rows"]],
+    }
+
+
+def participation_table(project: Project, participants: QuerySet[Nomination], certificates: dict) -> dict:
+    """The participants page (NPO officers, the Secretariat, a participant): the sessions, and each participant's
+    row as HTML: their name, their mark in each session, their count and their certificate (`certificates`:
+    the valid ones the viewer may download, by nomination id). Three queries, whatever the size."""
+    register = selectors.register(project, participants.select_related(None).only("full_name"))
+    markup = ParticipationMarkup(certificates)
+    session_ids = [session.pk for session in register["sessions"]]
+    return {
+        "sessions": register["sessions"],
+        "rows": [markup.row(row, session_ids, register["marks"]) for row in register["rows"]],
     }
 
 
@@ -174,3 +151,34 @@ class RegisterMarkup:
             f' data-mark-cell class="btn btn-sm att-{face.status}" aria-label="{name}, {session_title}: {face.label}"'
             f' aria-describedby="{self.KEYS_ID}" title="{face.title}">{face.content}</button></td>'
         )
+
+
+class ParticipationMarkup:
+    """Draws the rows of the participants page: read-only, a badge per mark."""
+
+    def __init__(self, certificates: dict):
+        self.certificates = certificates
+        self.download_url = url_for_each_id("certificates:download", EACH_ID)
+        self.cells: dict[str | None, str] = {}  # a cell's HTML by its mark's status: a handful, made once
+
+    def row(self, row: Participation, session_ids: list[int], marks: dict[tuple[int, int], CellMark]) -> SafeString:
+        pk = int(row.nomination.pk)
+        cells = "".join(self._cell(marks.get((pk, session))) for session in session_ids)
+        badge = (
+            ELIGIBILITY_BADGES["complete"] if row.complete else ELIGIBILITY_BADGES["override"] if row.override else ""
+        )
+        certificate = self.certificates.get(pk)
+        if certificate:
+            url, serial = escape(self.download_url(certificate.pk)), escape(certificate.serial)
+            badge += f'<a class="small d-block" href="{url}">Certificate {serial}</a>'
+        return mark_safe(
+            f'<tr><th scope="row" class="fw-normal">{escape(row.nomination.full_name)}</th>{cells}'
+            f'<td class="text-nowrap">{int(row.attended)}/{int(row.total)} {badge}</td></tr>'
+        )
+
+    def _cell(self, mark: CellMark | None) -> str:
+        status = mark.status if mark else None
+        if status not in self.cells:
+            css, label = (escape(mark.status), escape(mark.label)) if mark else ("none", "—")
+            self.cells[status] = f'<td class="text-center"><span class="badge att-{css}">{label}</span></td>'
+        return self.cells[status]

@@ -1,6 +1,7 @@
 """Reads of attendance that depend on who is asking."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -68,15 +69,54 @@ def participation(
     ]
 
 
+STATUS_LABELS = dict(Mark.Status.choices)
+SOURCE_LABELS = dict(Mark.Source.choices)
+
+
+class CellMark(NamedTuple):
+    """A mark as a table of participants shows it: read as a tuple, not a model instance (a register of 60
+    participants × 6 sessions has 360 of them, each with who set it)."""
+
+    status: str
+    source: str
+    minutes: int | None  # inside the session, by a meeting report
+    set_by_name: str | None  # None: nobody (a self check-in, or the user is gone)
+
+    @classmethod
+    def of(cls, mark: Mark) -> "CellMark":
+        return cls(mark.status, mark.source, mark.minutes, mark.set_by.full_name if mark.set_by else None)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def title(self) -> str:
+        """The status, how it was set, minutes in the session and by whom."""
+        parts = [self.label, SOURCE_LABELS.get(self.source, self.source)]
+        if self.minutes is not None:
+            parts.append(f"{self.minutes} min")
+        if self.set_by_name is not None:
+            parts.append(self.set_by_name)
+        return " · ".join(parts)
+
+
+def marks_by_cell(sessions: list[Session], nominations: list[Nomination]) -> dict[tuple[int, int], CellMark]:
+    """The marks of these participants in these sessions by (nomination id, session id): one query."""
+    marks = Mark.objects.filter(session__in=[s.pk for s in sessions], nomination__in=[n.pk for n in nominations])
+    fields = ("nomination_id", "session_id", "status", "source", "minutes", "set_by__full_name")
+    return {
+        (n, s): CellMark(status, source, minutes, by)
+        for n, s, status, source, minutes, by in marks.values_list(*fields)
+    }
+
+
 def register(project: Project, participants: QuerySet[Nomination]) -> dict:
-    """The grid: sessions, participants with their participation, and marks by (nomination, session)."""
+    """A table of participants by session: the project's sessions, each participant's participation (`rows`)
+    and their marks by (nomination id, session id). Three queries, whatever the size."""
     sessions = list(project.sessions.all())
     rows = participation(participants, project, total=len(sessions))
-    marks = {
-        (mark.nomination_id, mark.session_id): mark
-        for mark in Mark.objects.filter(session__project=project, nomination__in=participants).select_related("set_by")
-    }
-    return {"sessions": sessions, "rows": rows, "marks": marks}
+    return {"sessions": sessions, "rows": rows, "marks": marks_by_cell(sessions, [row.nomination for row in rows])}
 
 
 def session_for_secretariat(*, project: Project, session_id: int) -> Session:

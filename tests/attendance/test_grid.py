@@ -190,3 +190,32 @@ def test_a_url_reversed_once_takes_each_id_as_reverse_would(name, code):
 
     url = url_for_each_id(name, code, EACH_ID)
     assert [url(pk) for pk in (1, 10, 4321)] == [reverse(name, args=[code, pk]) for pk in (1, 10, 4321)]
+
+
+@pytest.mark.django_db
+def test_the_participants_page_shows_each_mark_the_count_and_the_certificate(login, secretariat, finished_project):
+    from certificates import services as certificate_services
+    from certificates.models import Certificate
+
+    project, sessions, people = finished_project
+    certificate_services.certificates_issue(actor=secretariat, project=project)
+    for certificate in Certificate.objects.all():
+        certificate_services.certificate_render(certificate_id=certificate.pk)
+    Mark.objects.filter(nomination=people["sunil"], session=sessions[1]).delete()
+    EligibilityOverride.objects.create(nomination=people["sunil"], reason="Ill on the day", granted_by=secretariat)
+    Nomination.objects.filter(pk=people["sunil"].pk).update(full_name="Sunil <b>W</b>")
+
+    response = login(secretariat).get(reverse("attendance:participants", args=[project.code]))
+    rahul, minh = (Certificate.objects.get(nomination=people[who]) for who in ("rahul", "minh"))
+    assert (
+        "Attended "
+        f"राजेश कुमार Late Present 2/2 Eligible Certificate {rahul.serial} "
+        "Sunil <b>W</b> Present — 1/2 Eligible by override "
+        f"Nguyễn Thị Minh Anh Present Present 2/2 Eligible Certificate {minh.serial} "
+        "Asian Productivity Organization"
+    ) in page_text(response)
+    content = response.content.decode()
+    for certificate in (rahul, minh):
+        assert f'href="{reverse("certificates:download", args=[certificate.pk])}"' in content
+    assert content.count('<span class="badge att-present">Present</span>') == 4
+    assert content.count('<span class="badge att-none">—</span>') == 1

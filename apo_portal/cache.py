@@ -40,6 +40,20 @@ def _missing(key, delta):
 
 
 class SoftFailingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}  # a redis.Redis per connection pool, by the pool's id (pools live as long as this)
+
+    def get_client(self, key=None, *, write=False):
+        """The redis.Redis of the pool to use, made once. (Django makes one for every call, and redis-py's
+        constructor fills a table of some 170 reply handlers each time: 47 µs, against 70 µs for a GET, on
+        every cache read and write. A client holds no connection of its own and is safe to share.)"""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     # Reads are misses, writes are not made, and incr() fails as for a missing key.
     get = _soft("get", lambda key, default: default)
     get_many = _soft("get_many", lambda keys: {})

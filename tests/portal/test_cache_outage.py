@@ -2,6 +2,8 @@
 production the broker and the cache are the same Redis)."""
 
 import logging
+import os
+import uuid
 
 import pytest
 from django.test import override_settings
@@ -47,3 +49,25 @@ def test_pages_answer_and_changes_commit_while_the_cache_is_unreachable(
         # The throttle counts nothing, and lets the look-up through rather than refuse everyone.
         assert client.get(reverse("certificates:verify", args=["AAAABBBBCCCCDDDDEEEE"])).status_code == 404
     assert any("Redis cache unreachable" in message for message in caplog.messages)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL to run it (CI does)")
+def test_the_cache_works_against_redis_with_one_client_per_connection_pool():
+    from django.core.cache import caches
+
+    location = {
+        "BACKEND": "apo_portal.cache.SoftFailingRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": f"apo_test_{uuid.uuid4().hex}",
+    }
+    with override_settings(CACHES={"default": location}):
+        cache = caches["default"]
+        try:
+            cache.set("seats", 20)
+            assert cache.get("seats") == 20 and cache.incr("seats") == 21
+            assert cache.add("seats", 1) is False and cache.get_many(["seats", "none"]) == {"seats": 21}
+            cache.delete("seats")
+            assert cache.get("seats", "gone") == "gone"
+            assert cache._cache.get_client() is cache._cache.get_client(write=True)  # made once, then reused
+        finally:
+            cache.delete("seats")  # not clear(): that would empty the whole Redis database, the broker's too

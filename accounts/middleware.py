@@ -39,8 +39,9 @@ class TimezoneMiddleware:
 
 
 class DeniedAccessMiddleware:
-    """Record in the audit log when a signed-in person is answered 404: for them, a record they may not
-    see is a record that does not exist (PRODUCT.md rule 8), and the Secretariat can see who looked."""
+    """Record in the audit log when a signed-in person is answered 404 by a page: for them, a record they
+    may not see is a record that does not exist (PRODUCT.md rule 8), and the Secretariat can see who looked.
+    An address that names no page at all (a typo) is not recorded: it reached no record."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,7 +49,12 @@ class DeniedAccessMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if response.status_code == 404 and user is not None and user.is_authenticated:
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is not None
+            and user is not None
+            and user.is_authenticated
+        ):
             from audit.services import security_event
 
             security_event(action="security.access_denied", request=request, user=user, method=request.method)

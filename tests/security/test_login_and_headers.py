@@ -41,6 +41,9 @@ def test_denied_access_is_recorded(login, other_npo_officer):
     assert login(other_npo_officer).get(url).status_code == 404
     entry = AuditEntry.objects.get(action="security.access_denied")
     assert (entry.actor, entry.changes["path"], entry.changes["method"]) == (other_npo_officer, url, "GET")
+    # An address that is no page at all (a typo) reached no record: it is not recorded.
+    assert login(other_npo_officer).get("/nominatons/1/").status_code == 404
+    assert AuditEntry.objects.filter(action="security.access_denied").count() == 1
 
 
 @pytest.mark.django_db

@@ -219,3 +219,16 @@ def test_the_participants_page_shows_each_mark_the_count_and_the_certificate(log
         assert f'href="{reverse("certificates:download", args=[certificate.pk])}"' in content
     assert content.count('<span class="badge att-present">Present</span>') == 4
     assert content.count('<span class="badge att-none">—</span>') == 1
+
+
+@pytest.mark.django_db
+def test_a_participant_sees_their_mark_in_each_session(login, finished_project):
+    from tests.factories import ParticipantFactory
+
+    project, sessions, people = finished_project
+    user = ParticipantFactory()
+    Nomination.objects.filter(pk=people["sunil"].pk).update(participant=user)
+    Mark.objects.filter(nomination=people["sunil"], session=sessions[1]).delete()
+    page = page_text(login(user).get(reverse("attendance:my_project", args=[project.code])))
+    assert "You attended 1 of 2 sessions." in page
+    assert re.search(r"1\. Day 1 .* Asia/Colombo Present 2\. Day 2 .* Asia/Colombo Not yet recorded ", page)

@@ -58,8 +58,8 @@ def mark_cell(request, code):
         mark, _ = services.mark_set(actor=request.user, session=session, nomination=nomination, status=status)
     except services.AttendanceError as error:
         return HttpResponse(" ".join(error.messages), status=400)
-    if not request.htmx:
-        return redirect("attendance:register", code=code)
+    if not request.htmx:  # the form submitted without JavaScript: the register again, at the cell
+        return redirect(reverse("attendance:register", args=[code]) + f"#cell-{nomination.pk}-{session.pk}")
     markup = RegisterMarkup(project=project)
     row = selectors.participation(selectors.participants_of(project).filter(pk=nomination.pk), project)[0]
     return HttpResponse(markup.cell(nomination=nomination, session=session, mark=mark) + markup.attended(row))

@@ -105,7 +105,8 @@ def test_a_cell_marks_without_javascript_too(login, secretariat, grid):
     client = login(secretariat)
     url = reverse("attendance:mark", args=[project.code])
     response = client.post(url, {"cell": f"{nomination.pk}-{session.pk}"})
-    assert response.status_code == 302 and response["Location"] == reverse("attendance:register", args=[project.code])
+    register = reverse("attendance:register", args=[project.code])
+    assert response.status_code == 302 and response["Location"] == f"{register}#cell-{nomination.pk}-{session.pk}"
     assert Mark.objects.get(session=session, nomination=nomination).status == Status.PRESENT
     client.post(url, {"cell": f"{nomination.pk}-{session.pk}"})
     assert Mark.objects.get(session=session, nomination=nomination).status == Status.LATE

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.invitations import with_tokens
+
 from .models import OutgoingEmail
 
 
@@ -48,7 +50,7 @@ def outgoing_email_send(*, email_id: int) -> bool:
         if email is None or email.status == OutgoingEmail.Status.SENT:
             return False
         try:
-            EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+            EmailMessage(subject=email.subject, body=with_tokens(email.body), to=[email.to]).send()
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError) as error:
             raise TemporaryMailError(str(error)) from error
         except smtplib.SMTPResponseException as error:

@@ -7,14 +7,11 @@ selection never exceeds a limit (PRODUCT.md rule 3)."""
 
 import hashlib
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from accounts.invitations import invitation_path
 from accounts.models import User
 from audit.services import audit_log
 from projects.models import Project
@@ -468,8 +465,7 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
         user = _participant_account(nomination)
         link = ""
         if user is not None and not user.has_usable_password():
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            link = base_url + reverse("accounts:invitation", args=[uid, default_token_generator.make_token(user)])
+            link = base_url + invitation_path(user)  # its token is made when the e-mail is sent
         queued["invitations"] += email_queue(
             key=f"invitation:{nomination.pk}",
             to=nomination.email,

@@ -103,3 +103,35 @@ def test_an_email_is_owed_once_per_key_and_other_errors_are_not_hidden(django_ca
 
     with pytest.raises(IntegrityError):  # a broken row is not taken for a duplicate
         owe(key="certificate:8", to=None)
+
+
+@pytest.mark.django_db
+def test_an_invitation_is_stored_without_its_token_and_sent_with_a_fresh_one(secretariat):
+    """The set-password token is never written to the database (nor to the admin's view of the outbox): it
+    is made when the e-mail is sent, so sending again after an outage carries a live one."""
+    import re
+
+    from django.contrib.auth.tokens import default_token_generator
+
+    from accounts.invitations import TOKEN_PLACEHOLDER
+    from nominations.models import Nomination
+    from nominations.services import project_announce
+    from tests.factories import NominationFactory, ProjectFactory
+
+    project = ProjectFactory()
+    chosen = NominationFactory(project=project, status=Nomination.Status.SELECTED, email="chosen@example.org")
+    project_announce(actor=secretariat, project=project, base_url="https://portal.apo.test")
+    owed = OutgoingEmail.objects.get(key=f"invitation:{chosen.pk}")
+    user = Nomination.objects.get(pk=chosen.pk).participant
+    link = re.compile(r"https://portal\.apo\.test/accounts/invitation/[\w-]+/(?P<token>[\w-]+)/")
+    assert link.search(owed.body)["token"] == TOKEN_PLACEHOLDER
+
+    tokens = []
+    for _ in range(2):  # sent, then sent again (as after a mail outage)
+        OutgoingEmail.objects.filter(pk=owed.pk).update(status=OutgoingEmail.Status.PENDING)
+        assert mail.outgoing_email_send(email_id=owed.pk)
+        tokens.append(link.search(django_mail.outbox[-1].body)["token"])
+    assert all(default_token_generator.check_token(user, token) for token in tokens)
+    assert TOKEN_PLACEHOLDER not in django_mail.outbox[-1].body
+    owed.refresh_from_db()
+    assert not any(token in owed.body for token in tokens) and owed.status == OutgoingEmail.Status.SENT

@@ -1703,13 +1703,14 @@ def time_reminders(world: World) -> dict:
 
 
 def describe_code() -> str:
-    """The commit measured, and whether the portal's code (anything outside bench/) had uncommitted changes."""
+    """The commit measured, and whether the portal's code (anything outside bench/ but the Markdown documents)
+    had uncommitted changes."""
 
     def git(*args) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench", ":(exclude)*.md")
     return f"commit {head}" + (" with uncommitted changes to the portal" if changed else "")
 
 

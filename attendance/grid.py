@@ -12,6 +12,7 @@ it looks the same however it was drawn. Every value is escaped (or is a number) 
 HTML: `escape` here is the standard library's, which is what `django.utils.html.escape` calls.
 """
 
+import re
 from html import escape
 from typing import NamedTuple
 
@@ -64,6 +65,8 @@ def register_grid(project: Project) -> dict:
         # Each session with the links of its column head: mark all present, import a report, show the QR code.
         "heads": [(s, all_present(s.pk), upload(s.pk), check_in(s.pk)) for s in sessions],
         "rows": [markup.row(row, columns, marks) for row in register["rows"]],
+        "form_id": RegisterMarkup.FORM_ID,  # the page's marks form, which every cell's button submits
+        "keys_id": RegisterMarkup.KEYS_ID,
     }
 
 
@@ -99,6 +102,18 @@ class RegisterMarkup:
 
     FORM_ID = "register-marks"
     KEYS_ID = "register-keys"  # the page's sentence on how to mark by key, read after each cell's label
+    CELL_VALUE = re.compile(r"(?P<nomination>[0-9]{1,18})-(?P<session>[0-9]{1,18})")
+
+    @staticmethod
+    def cell_value(nomination_id: int, session_id: int) -> str:
+        """What a cell's button posts as `cell`; its `<td>` is `cell-` and this, the anchor to come back to."""
+        return f"{int(nomination_id)}-{int(session_id)}"
+
+    @classmethod
+    def cell_ids(cls, value: str) -> tuple[int, int] | None:
+        """The (nomination id, session id) a posted `cell` names, or None if it names no cell."""
+        ids = cls.CELL_VALUE.fullmatch(value)
+        return (int(ids["nomination"]), int(ids["session"])) if ids else None
 
     def __init__(self, *, project: Project):
         self.override_url = url_for_each_id("attendance:override", project.code, EACH_ID)
@@ -145,7 +160,7 @@ class RegisterMarkup:
         face = self.faces.get(mark)
         if face is None:
             face = self.faces[mark] = CellFace.of(mark)
-        ids = f"{int(nomination_id)}-{int(session_id)}"
+        ids = self.cell_value(nomination_id, session_id)
         return (
             f'<td class="att-cell" id="cell-{ids}"><button form="{self.FORM_ID}" name="cell" value="{ids}"'
             f' data-mark-cell class="btn btn-sm att-{face.status}" aria-label="{name}, {session_title}: {face.label}"'

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -23,7 +21,6 @@ from .grid import RegisterMarkup, participation_table, register_grid
 from .models import AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
-CELL = re.compile(r"(?P<nomination>[0-9]{1,18})-(?P<session>[0-9]{1,18})")
 NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
 
 
@@ -44,11 +41,11 @@ def mark_cell(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
     # The cell's button posts `cell` as "<nomination>-<session>" (attendance/grid.py), and `status` only
     # when a key chose one.
-    ids = CELL.fullmatch(request.POST.get("cell", ""))
+    ids = RegisterMarkup.cell_ids(request.POST.get("cell", ""))
     if ids is None:
         raise Http404("No such cell in this register.")
-    session = selectors.session_for_secretariat(project=project, session_id=int(ids["session"]))
-    nomination = get_object_or_404(selectors.participants_of(project), pk=int(ids["nomination"]))
+    session = selectors.session_for_secretariat(project=project, session_id=ids[1])
+    nomination = get_object_or_404(selectors.participants_of(project), pk=ids[0])
     status = request.POST.get("status", "next")
     if status == "next":
         current = Mark.objects.filter(session=session, nomination=nomination).values_list("status", flat=True).first()
@@ -59,7 +56,8 @@ def mark_cell(request, code):
     except services.AttendanceError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if not request.htmx:  # the form submitted without JavaScript: the register again, at the cell
-        return redirect(reverse("attendance:register", args=[code]) + f"#cell-{nomination.pk}-{session.pk}")
+        anchor = "#cell-" + RegisterMarkup.cell_value(nomination.pk, session.pk)
+        return redirect(reverse("attendance:register", args=[code]) + anchor)
     markup = RegisterMarkup(project=project)
     row = selectors.participation(selectors.participants_of(project).filter(pk=nomination.pk), project)[0]
     return HttpResponse(markup.cell(nomination=nomination, session=session, mark=mark) + markup.attended(row))

@@ -90,6 +90,7 @@ def nomination_create(request, code):
             "project": project,
             "nomination": None,
             "is_open": is_open,
+            "may_change": is_open,
             "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
         },
     )
@@ -117,6 +118,7 @@ def nomination_edit(request, pk):
             "project": nomination.project,
             "nomination": nomination,
             "is_open": is_open,
+            "may_change": rules.npo_may_edit(request.user, nomination, is_open=is_open),
             "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         },
     )

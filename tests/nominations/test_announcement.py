@@ -110,3 +110,13 @@ def test_the_npo_reports_count_a_selection_once_it_is_announced(
     _announce(secretariat, decided, django_capture_on_commit_callbacks)
     assert selected_on_dashboard(npo_officer) == "1"
     assert exported(npo_officer) == [["Sri Lanka", "3", "1", "0", "0"]]
+
+
+def test_the_npo_participation_page_lists_a_candidate_once_the_selection_is_announced(
+    login, npo_officer, secretariat, decided, django_capture_on_commit_callbacks
+):
+    url = reverse("attendance:participants", args=[decided.code])
+    assert "Amara" not in page_text(login(npo_officer).get(url))
+    assert "Amara" in page_text(login(secretariat).get(url))
+    _announce(secretariat, decided, django_capture_on_commit_callbacks)
+    assert "Amara" in page_text(login(npo_officer).get(url))

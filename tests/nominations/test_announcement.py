@@ -3,11 +3,14 @@ review, on every page, export, history and count (PRODUCT.md rule 11); the annou
 decisions (issue 14, item 6)."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
+from audit.services import audit_log
 from nominations import services
 from nominations.models import Nomination
 from tests.factories import NominationFactory, ProjectFactory
@@ -120,3 +123,16 @@ def test_the_npo_participation_page_lists_a_candidate_once_the_selection_is_anno
     assert "Amara" in page_text(login(secretariat).get(url))
     _announce(secretariat, decided, django_capture_on_commit_callbacks)
     assert "Amara" in page_text(login(npo_officer).get(url))
+
+
+def test_projects_announced_before_the_upgrade_keep_showing_their_decisions(secretariat):
+    migration = importlib.import_module("nominations.migrations.0003_announced_status")
+    announced, pending = ProjectFactory(), ProjectFactory()
+    told = NominationFactory(project=announced, status=Status.WAITLISTED, announced_status="")
+    untold = NominationFactory(project=pending, status=Status.SELECTED, announced_status="")
+    entry = audit_log(actor=secretariat, action="nominations.project.announced", target=announced)
+    migration.announced_as_they_stand(apps, None)
+    told.refresh_from_db()
+    untold.refresh_from_db()
+    assert (told.announced_status, told.announced_at) == (Status.WAITLISTED, entry.created_at)
+    assert (untold.announced_status, untold.announced_at) == ("", None)

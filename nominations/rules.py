@@ -107,10 +107,6 @@ def ranking_is_open(*, project, economy_id: int, is_open: bool) -> bool:
     return not Nomination.objects.filter(project=project, status__in=DECISIONS).exists()
 
 
-def npo_may_rerank(user, nomination: Nomination, *, ranking_open: bool) -> bool:
-    return ranking_open and _officer_of(user, nomination.economy_id) and nomination.status != Status.WITHDRAWN
-
-
 # ---------------------------------------------------------------- what the Secretariat may do
 
 

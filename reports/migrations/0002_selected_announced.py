@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_project_figures'),
+        ("reports", "0001_project_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='projectfigures',
-            name='selected_announced',
+            model_name="projectfigures",
+            name="selected_announced",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project, Session
 
@@ -21,12 +22,15 @@ def participants_of(project: Project) -> QuerySet[Nomination]:
 
 
 def participants_visible_to(user, project: Project) -> QuerySet[Nomination]:
-    """Secretariat: every participant. NPO officer: their economy's. Participant: themselves."""
+    """Secretariat: every participant. NPO officer: their economy's, once announced (PRODUCT.md rule 11).
+    Participant: themselves."""
     participants = participants_of(project)
     if user.is_secretariat:
         return participants
     if user.is_npo_officer:
-        return participants.filter(economy_id=user.economy_id)
+        return participants.filter(
+            nomination_rules.npo_seen_as_q(Nomination.Status.SELECTED), economy_id=user.economy_id
+        )
     if user.is_participant:
         return participants.filter(participant=user)
     return participants.none()

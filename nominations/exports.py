@@ -2,12 +2,14 @@
 
 from apo_portal.spreadsheets import neutralise, table_csv, table_xlsx
 
+from . import rules
+
 __all__ = ["COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
 
 COLUMNS = [
     ("Economy", lambda n: n.economy.name),
     ("NPO rank", lambda n: n.priority_rank),
-    ("Status", lambda n: n.get_status_display()),
+    ("Status", None),  # as the reader sees it: `_status`
     ("Name (as on certificate)", lambda n: n.full_name),
     ("Gender", lambda n: n.get_gender_display()),
     ("E-mail", lambda n: n.email),
@@ -23,14 +25,20 @@ COLUMNS = [
 ]
 
 
-def _rows(nominations):
+def _status(nomination, viewer) -> str:
+    return rules.status_label_seen_by(viewer, rules.status_seen_by(viewer, nomination))
+
+
+def _rows(nominations, viewer):
     for nomination in nominations:
-        yield [get(nomination) for _, get in COLUMNS]
+        yield [get(nomination) if get else _status(nomination, viewer) for _, get in COLUMNS]
 
 
-def nominations_csv(nominations) -> bytes:
-    return table_csv([title for title, _ in COLUMNS], _rows(nominations))
+def nominations_csv(nominations, *, viewer) -> bytes:
+    return table_csv([title for title, _ in COLUMNS], _rows(nominations, viewer))
 
 
-def nominations_xlsx(nominations, *, title: str) -> bytes:
-    return table_xlsx([title for title, _ in COLUMNS], _rows(nominations), title=title, sheet_name="Nominations")
+def nominations_xlsx(nominations, *, viewer, title: str) -> bytes:
+    return table_xlsx(
+        [title for title, _ in COLUMNS], _rows(nominations, viewer), title=title, sheet_name="Nominations"
+    )

@@ -63,6 +63,16 @@ class Nomination(models.Model):
     )
     priority_rank = models.PositiveSmallIntegerField("NPO's priority rank", default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # What the NPO was last told (PRODUCT.md rule 11): the decision as announced, blank while none is.
+    # A decision taken since stays tentative, and the NPO sees the announced one, until the next
+    # announcement (`nominations.rules.status_seen_by`).
+    announced_status = models.CharField(
+        max_length=20,
+        choices=[(Status.SELECTED, "Selected"), (Status.WAITLISTED, "Wait-listed"), (Status.REJECTED, "Rejected")],
+        blank=True,
+        help_text="The decision last announced to the NPO; blank: under review.",
+    )
+    announced_at = models.DateTimeField(null=True, blank=True, help_text="When the results were last announced.")
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,6 +114,12 @@ class Nomination(models.Model):
 
     def get_absolute_url(self):
         return reverse("nominations:detail", args=[self.pk])
+
+
+# A decision of the Secretariat: tentative until the project's results are announced (nominations/rules.py).
+DECISIONS = frozenset({Nomination.Status.SELECTED, Nomination.Status.WAITLISTED, Nomination.Status.REJECTED})
+# What an NPO sees as it is: its own draft, and a withdrawal (made by it, or on its word).
+SEEN_AS_THEY_ARE = frozenset({Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN})
 
 
 class DeadlineExtension(models.Model):

@@ -47,7 +47,9 @@ def review_rows(nominations: Iterable) -> list[SafeString]:
     rows = []
     for n in nominations:
         if n.status not in badges:
-            badges[n.status] = render_to_string("nominations/_status_badge.html", {"n": Nomination(status=n.status)})
+            badges[n.status] = render_to_string(
+                "nominations/_status_badge.html", {"status": n.status, "label": Nomination.Status(n.status).label}
+            )
         if n.economy_name not in economies:
             economies[n.economy_name] = escape(n.economy_name)
         # str.format, not format_html, which costs three times as much: every text is escaped, here (what the

@@ -12,7 +12,7 @@ from apo_portal.db import count_of
 from audit.models import AuditEntry
 from projects.models import Project
 
-from .models import Attachment, DeadlineExtension, Nomination
+from .models import DECISIONS, SEEN_AS_THEY_ARE, Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
 
@@ -208,9 +208,30 @@ def promotion_suggestions(project: Project, summary: dict | None = None) -> list
     return suggestions
 
 
-def nomination_history(nomination: Nomination) -> QuerySet[AuditEntry]:
-    return (
+def nomination_history(nomination: Nomination, *, user) -> list[AuditEntry]:
+    """What was done to the nomination, oldest first, as `user` may know it. Each entry has `status_change`:
+    (old, new) statuses, or None.
+
+    The Secretariat reads everything. Anyone else reads a decision (or a reinstatement) only once it was
+    announced (PRODUCT.md rules 4 and 11): after the last announcement the NPO was told nothing, so a
+    later decision is left out, and a later move away from it (a withdrawal) reads as a move from the
+    status the NPO saw."""
+    entries = list(
         AuditEntry.objects.filter(target_type=Nomination._meta.label_lower, target_id=str(nomination.pk))
         .select_related("actor")
         .order_by("created_at", "id")
     )
+    seen = []
+    for entry in entries:
+        change = entry.changes.get("status") if isinstance(entry.changes, dict) else None
+        entry.status_change = tuple(change) if change else None
+        announced = nomination.announced_at is not None and entry.created_at <= nomination.announced_at
+        if change and not user.is_secretariat and not announced:
+            old, new = change
+            was_seen = old in SEEN_AS_THEY_ARE
+            if new in DECISIONS or (new == Status.SUBMITTED and not was_seen):
+                continue  # a decision, or the undoing of one, not announced yet
+            if not was_seen:
+                entry.status_change = (nomination.announced_status or Status.SUBMITTED, new)
+        seen.append(entry)
+    return seen

@@ -16,26 +16,13 @@ from accounts.models import User
 from audit.services import audit_log
 from projects.models import Project
 
-from . import selectors
+from . import rules, selectors
 from .files import UnacceptableFile, display_name, sha256_of, sniff_document_type
 from .mail import email_queue
 from .models import Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
 
-# Who may move a nomination from each status, and to where.
-NPO_TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.WITHDRAWN},
-    Status.WAITLISTED: {Status.WITHDRAWN},
-    Status.SELECTED: {Status.WITHDRAWN},
-}
-SECRETARIAT_TRANSITIONS: dict[str, set[str]] = {
-    Status.SUBMITTED: {Status.SELECTED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},
-    Status.WAITLISTED: {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN, Status.SUBMITTED},
-    Status.SELECTED: {Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN, Status.SUBMITTED},
-    Status.REJECTED: {Status.SUBMITTED},  # reinstate
-}
 # What was done, as a message says it.
 DONE = {
     Status.SELECTED: "selected",
@@ -57,7 +44,12 @@ CANDIDATE_FIELDS = [
     "english_proficiency",
     "expectations",
 ]
-EDITABLE_BY_NPO = {Status.DRAFT, Status.SUBMITTED}
+
+
+RANKING_FIXED = (
+    "The order of priority is fixed: the APO Secretariat has begun selecting. "
+    "A candidate nominated now is added at the end."
+)
 
 
 class NominationError(ValidationError):
@@ -90,6 +82,11 @@ def _ensure_npo_may_nominate(*, actor: User, project: Project, economy_id: int) 
         raise NominationError(f"{project.code} is {project.get_status_display().lower()}: it takes no nominations.")
     if not selectors.nominations_are_open(project=project, economy_id=economy_id):
         raise NominationError(_closed_message(project, economy_id))
+
+
+def _seen_label(actor: User, nomination: Nomination) -> str:
+    """The status as the actor sees it, for a refusal: never a decision they may not know of yet."""
+    return rules.status_label_seen_by(actor, rules.status_seen_by(actor, nomination)).lower()
 
 
 def _record(*, actor, nomination: Nomination, action: str, changes=None, note="") -> None:
@@ -163,8 +160,8 @@ def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nom
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
     _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
-    if nomination.status not in EDITABLE_BY_NPO:
-        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be edited.")
+    if not rules.npo_may_edit(actor, nomination, is_open=True):
+        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be edited.")
     changes = {}
     for field, new in _candidate_data(data).items():
         old = getattr(nomination, field)
@@ -198,8 +195,8 @@ def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
     _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
     if nomination.status == Status.SUBMITTED:
         return nomination
-    if Status.SUBMITTED not in NPO_TRANSITIONS.get(nomination.status, set()):
-        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be submitted.")
+    if Status.SUBMITTED not in rules.npo_transitions(actor, nomination, is_open=True):
+        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be submitted.")
     return _move(actor=actor, nomination=nomination, to=Status.SUBMITTED)
 
 
@@ -212,14 +209,14 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, reason: str = ""
     if nomination.status == Status.WITHDRAWN:
         return nomination
     if actor.is_secretariat:
-        allowed = SECRETARIAT_TRANSITIONS.get(nomination.status, set()) | {Status.WITHDRAWN} - {Status.REJECTED}
-        if not reason.strip():
+        allowed = rules.secretariat_transitions(actor, nomination)
+        if Status.WITHDRAWN in allowed and not reason.strip():
             raise NominationError("Give the reason for the withdrawal.")
     else:
         _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
-        allowed = NPO_TRANSITIONS.get(nomination.status, set())
+        allowed = rules.npo_transitions(actor, nomination, is_open=True)
     if Status.WITHDRAWN not in allowed:
-        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be withdrawn.")
+        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be withdrawn.")
     return _move(actor=actor, nomination=nomination, to=Status.WITHDRAWN, note=reason)
 
 
@@ -248,7 +245,7 @@ def _decide(*, actor: User, project: Project, nomination: Nomination, to: str, n
         raise NominationError("That nomination belongs to another project.")
     if nomination.status == to:
         return nomination
-    if to not in SECRETARIAT_TRANSITIONS.get(nomination.status, set()):
+    if to not in rules.secretariat_transitions(actor, nomination):
         raise NominationError(
             f"{nomination.full_name}: a {nomination.get_status_display().lower()} nomination cannot be "
             f"{Status(to).label.lower() if to != Status.SUBMITTED else 'reinstated'}."
@@ -298,6 +295,8 @@ def nominations_reorder(*, actor: User, project: Project, economy_id: int, order
     Side effects: audit entry `nominations.ranking.updated` on the project."""
     project = _lock_project(project)
     _ensure_npo_may_nominate(actor=actor, project=project, economy_id=economy_id)
+    if not rules.ranking_is_open(project=project, economy_id=economy_id, is_open=True):
+        raise NominationError(RANKING_FIXED)
     active = {
         n.pk: n
         for n in Nomination.objects.select_for_update()
@@ -374,8 +373,8 @@ def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploade
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
     _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
-    if nomination.status not in EDITABLE_BY_NPO:
-        raise NominationError(f"A {nomination.get_status_display().lower()} nomination cannot be changed.")
+    if not rules.npo_may_edit(actor, nomination, is_open=True):
+        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be changed.")
     if kind not in Attachment.Kind.values:
         raise NominationError("Choose what kind of document this is.")
     try:
@@ -427,12 +426,24 @@ def _participant_account(nomination: Nomination) -> User | None:
     return user
 
 
+def _announce_statuses(project: Project) -> None:
+    """From now on the NPOs see every decision as it stands (PRODUCT.md rule 11); a nomination under
+    review (reinstated since the last announcement, say) is seen so again. Saved row by row, not by
+    `update()`, so that the reports' figures (which count what the NPOs were told) follow."""
+    now = timezone.now()
+    for nomination in Nomination.objects.filter(project=project).exclude(status__in=rules.SEEN_AS_THEY_ARE):
+        nomination.announced_status = nomination.status if nomination.status in rules.DECISIONS else ""
+        nomination.announced_at = now
+        nomination.save(update_fields=["announced_status", "announced_at"])
+
+
 @transaction.atomic
 def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
     """Send the results: each NPO officer gets their economy's outcome, each selected candidate an
     invitation with a one-time link to set a password. Announcing again sends only what is new: an
-    outcome that changed, a candidate selected since. Side effects: OutgoingEmail rows, sent by Celery
-    after commit; audit entry `nominations.project.announced`."""
+    outcome that changed, a candidate selected since. Side effects: every decision becomes what the NPOs
+    see (`announced_status`); OutgoingEmail rows, sent by Celery after commit; audit entry
+    `nominations.project.announced`."""
     if not actor.is_secretariat:
         raise PermissionDenied("Only the APO Secretariat announces results.")
     project = _lock_project(project)
@@ -443,6 +454,7 @@ def project_announce(*, actor: User, project: Project, base_url: str) -> dict:
     )
     if not decided:
         raise NominationError("No nomination has been decided yet: there is nothing to announce.")
+    _announce_statuses(project)
     by_economy: dict = {}
     for nomination in decided:
         by_economy.setdefault(nomination.economy, []).append(nomination)

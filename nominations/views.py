@@ -14,7 +14,7 @@ from apo_portal.web import posted
 from audit.services import audit_log
 from projects import selectors as project_selectors
 
-from . import exports, selectors, services
+from . import exports, rules, selectors, services
 from .forms import (
     AttachmentForm,
     DecisionForm,
@@ -50,11 +50,14 @@ def _npo_project(request, code):
 def economy_nominations(request, code):
     project = _npo_project(request, code)
     economy_id = request.user.economy_id
+    is_open = rules.nominations_are_open(project=project, economy_id=economy_id)
     context = {
         "project": project,
         "economy": request.user.npo.economy,
         "nominations": selectors.economy_nominations(project=project, economy_id=economy_id),
-        "is_open": selectors.nominations_are_open(project=project, economy_id=economy_id),
+        "is_open": is_open,
+        "ranking_open": rules.ranking_is_open(project=project, economy_id=economy_id, is_open=is_open),
+        "ranking_fixed": services.RANKING_FIXED,
         "closes_at": selectors.closing_instant_for(project=project, economy_id=economy_id),
     }
     template = "nominations/_economy_table.html" if request.htmx else "nominations/economy_list.html"
@@ -78,6 +81,7 @@ def nomination_create(request, code):
                 request, f"{nomination.full_name} was {verb}. Add the biodata form, CV and endorsement letter."
             )
             return redirect("nominations:detail", pk=nomination.pk)
+    is_open = rules.nominations_are_open(project=project, economy_id=request.user.economy_id)
     return render(
         request,
         "nominations/form.html",
@@ -85,7 +89,8 @@ def nomination_create(request, code):
             "form": form,
             "project": project,
             "nomination": None,
-            "is_open": selectors.nominations_are_open(project=project, economy_id=request.user.economy_id),
+            "is_open": is_open,
+            "may_change": is_open,
             "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
         },
     )
@@ -104,6 +109,7 @@ def nomination_edit(request, pk):
             messages.success(request, "The nomination was saved.")
             return redirect("nominations:detail", pk=nomination.pk)
     nomination.refresh_from_db()
+    is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
     return render(
         request,
         "nominations/form.html",
@@ -111,7 +117,8 @@ def nomination_edit(request, pk):
             "form": form,
             "project": nomination.project,
             "nomination": nomination,
-            "is_open": selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id),
+            "is_open": is_open,
+            "may_change": rules.npo_may_edit(request.user, nomination, is_open=is_open),
             "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         },
     )
@@ -161,25 +168,22 @@ def attachment_upload(request, pk):
 def nomination_detail(request, pk):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
     user = request.user
-    is_open = selectors.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
-    npo_may_edit = user.is_npo_officer and is_open and nomination.status in services.EDITABLE_BY_NPO
+    is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
+    npo_may_edit = rules.npo_may_edit(user, nomination, is_open=is_open)
+    npo_moves = rules.npo_transitions(user, nomination, is_open=is_open)
+    secretariat_moves = rules.secretariat_transitions(user, nomination)
     context = {
         "nomination": nomination,
         "project": nomination.project,
         "attachments": list(nomination.attachments.all()),
-        "history": selectors.nomination_history(nomination) if not user.is_participant else [],
+        "history": selectors.nomination_history(nomination, user=user) if not user.is_participant else [],
         "is_open": is_open,
         "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         "npo_may_edit": npo_may_edit,
-        "npo_may_submit": user.is_npo_officer and is_open and nomination.status == Status.DRAFT,
-        "npo_may_withdraw": user.is_npo_officer and is_open and nomination.status in services.NPO_TRANSITIONS,
-        "decisions": [
-            (to, label)
-            for to, label in DecisionForm.DECISIONS
-            if user.is_secretariat and to in services.SECRETARIAT_TRANSITIONS.get(nomination.status, set())
-        ],
-        "secretariat_may_withdraw": user.is_secretariat
-        and nomination.status in {Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED},
+        "npo_may_submit": Status.SUBMITTED in npo_moves,
+        "npo_may_withdraw": Status.WITHDRAWN in npo_moves,
+        "decisions": [(to, label) for to, label in DecisionForm.DECISIONS if to in secretariat_moves],
+        "secretariat_may_withdraw": Status.WITHDRAWN in secretariat_moves,
         "attachment_form": AttachmentForm() if npo_may_edit else None,
     }
     return render(request, "nominations/detail.html", context)
@@ -274,9 +278,9 @@ def nominations_export(request, code, fmt):
         economy=request.user.npo.economy if request.user.is_npo_officer else None,
     )
     if fmt == "csv":
-        body, content_type = exports.nominations_csv(nominations), "text/csv; charset=utf-8"
+        body, content_type = exports.nominations_csv(nominations, viewer=request.user), "text/csv; charset=utf-8"
     else:
-        body = exports.nominations_xlsx(nominations, title=f"{project.code} {project.title}")
+        body = exports.nominations_xlsx(nominations, viewer=request.user, title=f"{project.code} {project.title}")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

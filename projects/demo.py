@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Economy, User
-from nominations.models import Nomination
+from nominations.models import DECISIONS, Nomination
 
 from .models import Project, Session, end_of_day
 from .services import project_create, project_transition, project_update
@@ -1971,6 +1971,8 @@ def _load_nominations(project, spec, *, economies, users, today, tally) -> None:
             "is_overseas": demo.is_overseas,
             "priority_rank": demo.priority_rank,
             "status": demo.status,
+            # The demo's decided projects were announced: their NPOs were told (PRODUCT.md rule 11).
+            "announced_status": demo.status if demo.status in DECISIONS else "",
             "participant_id": users[demo.participant_email].pk if demo.participant_email else None,
             "created_by_id": officers[demo.economy].pk if demo.economy in officers else None,
             "submitted_at": None

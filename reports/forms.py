@@ -28,4 +28,5 @@ class ReportFilterForm(forms.Form):
             economy=self.fixed_economy or data.get("economy"),
             project_type=data.get("project_type", ""),
             modality=data.get("modality", ""),
+            announced_only=self.fixed_economy is not None,
         )

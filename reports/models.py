@@ -21,6 +21,8 @@ class ProjectFigures(models.Model):
     # Submitted at some point, whatever became of them (drafts and withdrawals do not count).
     nominated = models.PositiveIntegerField()
     selected = models.PositiveIntegerField()
+    # Selected as the NPOs were told: the decision announced (PRODUCT.md rule 11). What an NPO's reports count.
+    selected_announced = models.PositiveIntegerField(default=0)
     # Selected, and an attended mark (present or late) for every session of a project that has sessions.
     attended_all = models.PositiveIntegerField()
     # Holding a valid (not revoked) certificate; `selected_certified` is the part of them still selected.

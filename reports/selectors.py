@@ -56,6 +56,12 @@ class Filters:
     economy: Economy | None = None
     project_type: str = ""
     modality: str = ""
+    # An NPO's reports count a selection once it is announced (PRODUCT.md rule 11).
+    announced_only: bool = False
+
+    @property
+    def selected_field(self) -> str:
+        return "selected_announced" if self.announced_only else "selected"
 
 
 def projects_in_scope(filters: Filters) -> QuerySet[Project]:
@@ -89,7 +95,7 @@ def funnel_by_economy(filters: Filters) -> list[dict]:
         .values("economy__name", "economy__code")
         .annotate(
             nominated=Sum("nominated"),
-            selected=Sum("selected"),
+            selected=Sum(filters.selected_field),
             attended_all=Sum("attended_all"),
             certified=Sum("certified"),
         )
@@ -101,9 +107,9 @@ def gender_balance(filters: Filters) -> list[dict]:
     labels = dict(Nomination.Gender.choices)
     rows = (
         figures_in_scope(filters)
-        .filter(selected__gt=0)
+        .filter(**{f"{filters.selected_field}__gt": 0})
         .values("gender")
-        .annotate(selected=Sum("selected"), certified=Sum("selected_certified"))
+        .annotate(selected=Sum(filters.selected_field), certified=Sum("selected_certified"))
         .order_by("gender")
     )
     return [{**row, "label": labels.get(row["gender"], row["gender"])} for row in rows]
@@ -120,7 +126,7 @@ def attendance_by_project(filters: Filters) -> QuerySet[Project]:
         .filter(start_date__lte=timezone.localdate())
         .only("code", "title", "start_date")  # what the table and its export show; not the long texts
         .annotate(
-            participant_count=_sum_of(figures, "selected"),
+            participant_count=_sum_of(figures, filters.selected_field),
             session_count=count_of(Session.objects.filter(project=OuterRef("pk")), "project"),
             attended_count=_sum_of(figures, "attended_marks"),
         )
@@ -160,6 +166,7 @@ def _cache_key(kind: str, filters: Filters) -> str:
             filters.economy.code if filters.economy else "",
             filters.project_type,
             filters.modality,
+            "announced" if filters.announced_only else "",
         ]
     )
 

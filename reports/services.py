@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, Sum
 from apo_portal import generations
 from apo_portal.db import count_of
 from attendance.models import ATTENDED, Mark
+from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project
 
@@ -24,6 +25,7 @@ def _figures_of(project_ids: list[int]) -> list[ProjectFigures]:
         .annotate(
             nominated=Count("id", filter=COUNTED),
             selected=Count("id", filter=Q(status=Status.SELECTED)),
+            selected_announced=Count("id", filter=nomination_rules.npo_seen_as_q(Status.SELECTED)),
             attended_all=Count("id", filter=attended_every_session()),
             certified=Count("id", filter=certified()),
             selected_certified=Count("id", filter=Q(status=Status.SELECTED) & certified()),

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import NPO, Economy, User
-from nominations.models import Nomination
+from nominations.models import DECISIONS, Nomination
 from projects.models import Project, Session, end_of_day
 
 DEFAULT_PASSWORD = "a-long-test-password"
@@ -104,6 +104,8 @@ class NominationFactory(factory.django.DjangoModelFactory):
     organization_type = Nomination.OrganizationType.GOVERNMENT
     english_proficiency = Nomination.EnglishProficiency.ADVANCED
     status = Nomination.Status.SUBMITTED
+    # As if announced: a fixture's decision is one the NPO was told of, unless a test says otherwise.
+    announced_status = factory.LazyAttribute(lambda n: n.status if n.status in DECISIONS else "")
 
 
 def candidate(**overrides) -> dict:

@@ -1,5 +1,6 @@
 from django import template
 
+from nominations import rules
 from nominations.models import Nomination
 
 register = template.Library()
@@ -12,3 +13,11 @@ def status_label(value: str) -> str:
         return Nomination.Status(value).label
     except ValueError:
         return value
+
+
+@register.inclusion_tag("nominations/_status_badge.html", takes_context=True)
+def status_badge(context, nomination: Nomination) -> dict:
+    """The nomination's status as the reader sees it (`rules.status_seen_by`)."""
+    user = context["request"].user
+    status = rules.status_seen_by(user, nomination)
+    return {"status": status, "label": rules.status_label_seen_by(user, status)}

@@ -49,7 +49,7 @@ def test_an_npo_officer_submits_a_candidate_and_sees_it_ranked(login, npo_office
     assert response.status_code == 302 and response["Location"] == reverse("nominations:detail", args=[nomination.pk])
     assert (nomination.status, nomination.economy.code, nomination.created_by) == (Status.SUBMITTED, "LK", npo_officer)
     page = _text(client.get(reverse("nominations:economy", args=[project.code])))
-    assert "Sri Lanka's nominations" in page and "Nguyễn Văn An" in page and "Submitted" in page
+    assert "Sri Lanka's nominations" in page and "Nguyễn Văn An" in page and "Under review" in page
     assert "At most 2 participants from each economy will be selected." in page
 
 
@@ -422,6 +422,7 @@ def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretari
     login(secretariat).post(
         reverse("nominations:action", args=[nomination.pk, "waitlisted"]), {"note": "Strong, but later"}
     )
+    login(secretariat).post(reverse("nominations:announce", args=[nomination.project.code]))
     for user in (secretariat, npo_officer):
         page = _text(login(user).get(reverse("nominations:detail", args=[nomination.pk])))
         assert "Submitted → Wait-listed" in page and "“Strong, but later”" in page
@@ -524,7 +525,7 @@ def _grow(project, n):
 @pytest.mark.parametrize(
     "role, name, queries",
     [
-        ("npo_officer", "nominations:economy", 6),  # user, project, participates, open, extension, list
+        ("npo_officer", "nominations:economy", 7),  # user, project, participates, open, decided, extension, list
         ("secretariat", "nominations:review", 8),  # the quota summary once, shared with the suggestions
     ],
 )

@@ -384,3 +384,10 @@ def test_the_demo_has_its_report_figures_even_when_nothing_in_it_changes(django_
     assert (second["created"], second["updated"]) == (0, 0)
     assert reports.funnel_by_economy(reports.Filters()) == funnel
     assert sum(row["certified"] for row in funnel) == second["certificates"] > 0
+
+
+def test_the_demo_npos_were_told_the_decisions_of_its_decided_projects(demo):
+    """Their results were announced: an NPO sees a decision, not "under review" (PRODUCT.md rule 11)."""
+    decided = Nomination.objects.filter(status__in=["selected", "waitlisted", "rejected"])
+    assert decided.exists()
+    assert list(decided.exclude(announced_status=F("status"))) == []

@@ -161,6 +161,33 @@ def test_documents_are_judged_by_content_and_stored_under_generated_names(login,
 
 
 @pytest.mark.django_db
+def test_each_candidate_s_cv_downloads_under_their_own_name(login, npo_officer):
+    project = ProjectFactory(code="27-RP-03-GE-CON-A")
+    people = [
+        NominationFactory(project=project, status=Status.DRAFT, full_name=name)
+        for name in ("Nimal Perera", "Đặng Thị Hoa", "राजेश कुमार")
+    ]
+    for nomination in people:
+        login(npo_officer).post(
+            reverse("nominations:attachment_upload", args=[nomination.pk]),
+            {"kind": "cv", "file": SimpleUploadedFile("CV final.pdf", b"%PDF-1.7\n%test\n")},
+        )
+    headers = [
+        login(npo_officer).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))["Content-Disposition"]
+        for nomination in people
+    ]
+    hindi = people[2]
+    assert headers == [
+        'attachment; filename="27-RP-03-GE-CON-A-LK-nimal-perera-cv.pdf"',
+        'attachment; filename="27-RP-03-GE-CON-A-LK-dang-thi-hoa-cv.pdf"; '
+        "filename*=utf-8''27-RP-03-GE-CON-A-LK-%C4%90%E1%BA%B7ng-Th%E1%BB%8B-Hoa-cv.pdf",
+        f'attachment; filename="27-RP-03-GE-CON-A-LK-nomination-{hindi.pk}-cv.pdf"; '
+        "filename*=utf-8''27-RP-03-GE-CON-A-LK-%E0%A4%B0%E0%A4%BE%E0%A4%9C%E0%A5%87%E0%A4%B6-"
+        "%E0%A4%95%E0%A5%81%E0%A4%AE%E0%A4%BE%E0%A4%B0-cv.pdf",
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, content, message",
     [

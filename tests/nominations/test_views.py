@@ -455,6 +455,40 @@ def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretari
 
 
 @pytest.mark.django_db
+def test_the_history_reads_as_words_not_codes(login, secretariat, npo_officer):
+    from attendance.services import mark_set
+    from nominations import services
+    from tests.factories import SessionFactory
+
+    project = ProjectFactory()
+    nomination = services.nomination_create(actor=npo_officer, project=project, data=candidate())
+    services.nomination_update(actor=npo_officer, nomination=nomination, data=candidate(designation="Director"))
+    client = login(npo_officer)
+    client.post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n%test\n")},
+    )
+    services.nomination_submit(actor=npo_officer, nomination=nomination)
+    login(secretariat).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))
+    nomination = services.nomination_decide(actor=secretariat, nomination=nomination, to=Status.SELECTED)
+    mark_set(actor=secretariat, session=SessionFactory(project=project), nomination=nomination, status="late")
+    page = _text(login(secretariat).get(reverse("nominations:detail", args=[nomination.pk])))
+    history = page[page.index("History") :]
+    lines = [
+        "Nomination created",
+        "Edited: Designation",
+        "Curriculum vitae uploaded",
+        "Draft → Submitted",
+        "Curriculum vitae downloaded",
+        "Submitted → Selected",
+        "Attendance: Late",
+    ]
+    assert re.search(".*".join(re.escape(line) for line in lines), history), history
+    for code in ("nominations.", "attendance.", "(cv)", "None"):
+        assert code not in history
+
+
+@pytest.mark.django_db
 def test_the_secretariat_grants_an_extension_from_its_page(login, secretariat, npo_officer):
     project = ProjectFactory(nomination_closes_at=timezone.now() - datetime.timedelta(hours=1))
     day = timezone.localdate() + datetime.timedelta(days=3)

@@ -444,6 +444,32 @@ def test_bulk_decisions_without_a_choice_change_nothing(login, secretariat):
 
 
 @pytest.mark.django_db
+def test_the_review_never_offers_back_the_people_just_moved_to_the_wait_list(login, secretariat):
+    project = ProjectFactory(participating_economies=["LK"], per_economy_limit=2)
+    kavita, later, ravi = (
+        NominationFactory(project=project, full_name=name, priority_rank=rank)
+        for rank, name in enumerate(["Kavita Iyer", "Anil Das", "Ravi Menon"], start=1)
+    )
+    client = login(secretariat)
+    decide, review = (reverse(name, args=[project.code]) for name in ("nominations:decide", "nominations:review"))
+
+    def decision(people, to):
+        return client.post(decide, {"nominations": [p.pk for p in people], "decision": to}, follow=True)
+
+    decision([kavita, ravi], Status.SELECTED)
+    page = _text(decision([kavita, ravi], Status.WAITLISTED))
+    assert "Seats are free" not in page and "Select Kavita Iyer" not in page and "Select Ravi Menon" not in page
+    # a seat that a withdrawal frees is offered to whoever was waiting for it, not to someone wait-listed since
+    decision([kavita, later], Status.SELECTED)
+    client.post(reverse("nominations:action", args=[kavita.pk, "withdraw"]), {"note": "Cannot travel"})
+    decision([later], Status.SUBMITTED)
+    decision([later], Status.WAITLISTED)
+    page = _text(client.get(review))
+    assert "Seats are free. Next on the wait list: Ravi Menon (Sri Lanka, NPO rank 3)" in page
+    assert "Select Ravi Menon" in page and "Select Anil Das" not in page
+
+
+@pytest.mark.django_db
 def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretariat, npo_officer):
     nomination = NominationFactory()
     login(secretariat).post(

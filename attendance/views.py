@@ -241,22 +241,33 @@ def participants_page(request, code):
         raise Http404("You are not a participant of this project.")
     certificates = _valid_certificates(request.user, project)
     # The rows' HTML is built in Python (attendance/grid.py): 198 participants × 23 sessions took 134 ms as templates.
-    context = {"project": project, "any_certificate": bool(certificates)}
+    context = {
+        "project": project,
+        "any_certificate": bool(certificates),
+        "revoked_certificates": _revoked_certificates(request.user, project),
+    }
     return render(
         request, "attendance/participants.html", {**context, **participation_table(project, participants, certificates)}
     )
 
 
 def _valid_certificates(user, project) -> dict:
-    """The viewer's valid, rendered certificates of the project, by nomination."""
+    """The viewer's valid certificates of the project that they may download, by nomination."""
+    from certificates.rules import certificate_may_download
     from certificates.selectors import certificates_visible_to
 
     return {
         c.nomination_id: c
-        for c in certificates_visible_to(user).filter(
-            project=project, revoked_at__isnull=True, render_status="rendered"
-        )
+        for c in certificates_visible_to(user).filter(project=project, revoked_at__isnull=True)
+        if certificate_may_download(user, c)
     }
+
+
+def _revoked_certificates(user, project) -> list:
+    """The viewer's revoked certificates of the project: the page says so, and offers their replacements."""
+    from certificates.selectors import certificates_revoked_visible_to
+
+    return list(certificates_revoked_visible_to(user, project))
 
 
 @participant_required
@@ -276,6 +287,7 @@ def my_project(request, code):
             "marks": grid["marks"],
             "feed_url": feed,
             "certificate": _valid_certificates(request.user, project).get(nomination.pk),
+            "revoked_certificates": _revoked_certificates(request.user, project),
             "started": any(session.starts_at <= timezone.now() for session in grid["sessions"]),
         },
     )

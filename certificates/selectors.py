@@ -24,6 +24,17 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     return certificates.none()
 
 
+def certificates_revoked_visible_to(user, project: Project) -> QuerySet[Certificate]:
+    """The project's revoked certificates the viewer may see (an NPO: their economy's; a participant: their
+    own), each with the certificate that replaces it, if any."""
+    return (
+        certificates_visible_to(user)
+        .filter(project=project, revoked_at__isnull=False)
+        .select_related("replaced_by")
+        .order_by("holder_name", "sequence")
+    )
+
+
 def _issued() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("project__hosting_economy", "replaced_by").filter(
         render_status=Certificate.RenderStatus.RENDERED

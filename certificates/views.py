@@ -15,7 +15,7 @@ from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from projects import selectors as project_selectors
 
-from . import rendering, selectors, services
+from . import rendering, rules, selectors, services
 from .forms import ReissueForm, RevokeForm, VerifyForm
 from .models import Certificate, normalise_code
 
@@ -109,7 +109,9 @@ def revoke(request, pk):
 
 @login_required
 def download(request, pk):
-    certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk, render_status="rendered")
+    certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
+    if not rules.certificate_may_download(request.user, certificate):
+        raise Http404("This certificate is no longer offered for download.")
     audit_log(
         actor=request.user,
         action="certificates.certificate.downloaded",
@@ -131,11 +133,13 @@ def download_zip(request, code):
     if not request.user.is_authenticated or not (request.user.is_npo_officer or request.user.is_secretariat):
         raise Http404
     project = project_selectors.project_get_for_viewer(user=request.user, code=code)
-    certificates = list(
-        selectors.certificates_visible_to(request.user).filter(
-            project=project, render_status="rendered", revoked_at__isnull=True
+    certificates = [
+        certificate
+        for certificate in selectors.certificates_visible_to(request.user).filter(
+            project=project, revoked_at__isnull=True
         )
-    )
+        if rules.certificate_may_download(request.user, certificate)
+    ]
     if not certificates:
         raise Http404("No certificate to download yet.")
     buffer = io.BytesIO()

@@ -1,7 +1,12 @@
 """Judging an uploaded document by its content, never by its name or the browser's word."""
 
 import hashlib
+import re
+import unicodedata
 import zipfile
+from urllib.parse import quote
+
+from django.utils.text import slugify
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # A DOCX or XLSX is a ZIP whose members name what it is. Only the central directory is read:
@@ -67,3 +72,31 @@ def display_name(filename: str) -> str:
         ch for ch in name if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     )
     return (name.strip() or "document")[:120]
+
+
+# Latin letters that Unicode does not decompose into an ASCII letter and a mark.
+_ASCII_LETTERS = str.maketrans(
+    {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE", "ı": "i"}
+)
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]')
+
+
+def ascii_name_slug(name: str) -> str:
+    """'Nguyễn Thị Minh Anh' → 'nguyen-thi-minh-anh': the name in ASCII, for a file name every program
+    reads; empty when nothing of it is Latin ('राजेश कुमार')."""
+    latin = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS)).encode("ascii", "ignore").decode()
+    return slugify(latin)
+
+
+def unicode_name_slug(name: str) -> str:
+    """The name as written, words joined by dashes, with nothing a file system refuses: 'राजेश-कुमार'."""
+    return "-".join(_UNSAFE_IN_FILE_NAMES.sub("", unicodedata.normalize("NFC", name)).split())
+
+
+def content_disposition(ascii_name: str, unicode_name: str) -> str:
+    """An attachment's header: the ASCII name for every client, and, when the name has letters ASCII does
+    not, the Unicode one (RFC 6266 and 5987) for those that read `filename*`."""
+    header = f'attachment; filename="{ascii_name}"'
+    if not unicode_name.isascii():
+        header += f"; filename*=utf-8''{quote(unicode_name)}"
+    return header

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from .files import ascii_name_slug, unicode_name_slug
+
 
 class Nomination(models.Model):
     """A candidate an NPO puts forward for a project.
@@ -180,7 +182,18 @@ class Attachment(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.nomination.project.code}-{self.nomination.economy.code}-{self.kind}.{self.file_type}"
+        """The file's name when downloaded, by candidate: `27-RP-03-GE-CON-A-LK-nimal-perera-cv.pdf`; a name
+        with no Latin letters is named by the nomination's number instead (`download_name_unicode` has it)."""
+        return self._download_name(ascii_name_slug(self.nomination.full_name) or f"nomination-{self.nomination_id}")
+
+    @property
+    def download_name_unicode(self) -> str:
+        """The same name with the candidate's name as written: `…-IN-राजेश-कुमार-cv.pdf`."""
+        return self._download_name(unicode_name_slug(self.nomination.full_name) or f"nomination-{self.nomination_id}")
+
+    def _download_name(self, candidate: str) -> str:
+        nomination = self.nomination
+        return f"{nomination.project.code}-{nomination.economy.code}-{candidate}-{self.kind}.{self.file_type}"
 
 
 class OutgoingEmail(models.Model):

@@ -3,8 +3,8 @@ that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
 import datetime
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Now
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Cast, Now
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy
@@ -184,28 +184,62 @@ def quota_summary(project: Project) -> dict:
 
 
 def promotion_suggestions(project: Project, summary: dict | None = None) -> list[Nomination]:
-    """For each economy with a free seat, its first wait-listed candidate by NPO rank.
+    """For each economy with a free seat, its first wait-listed candidate by NPO rank who is waiting for
+    a seat: one wait-listed before a selected participant last withdrew.
 
-    Shown after a selected participant withdraws, so the Secretariat can promote the next in line.
+    Shown after a selected participant withdraws, so the Secretariat can promote the next in line. A
+    candidate the Secretariat wait-listed since then was put there by a decision taken with the seats in
+    view (moving selected people to the wait list frees their own seats), so they are not offered back.
     Pass the page's `quota_summary` if it has one, to spare the query. Each suggestion holds only what is
     shown of it (name, economy, rank): not the long texts of every wait-listed candidate."""
     summary = summary or quota_summary(project)
     has_overseas = summary["overseas_left"] > 0
     has_local = summary["local_left"] > 0
     full = {row["economy_id"] for row in summary["economies"] if row["full"]}
-    suggestions, seen = [], set()
+    candidates, seen = [], set()
     waiting = (
         Nomination.objects.filter(project=project, status=Status.WAITLISTED)
         .select_related("economy")
         .only("full_name", "priority_rank", "is_overseas", "economy__code", "economy__name")
     )
     for nomination in waiting.order_by("economy__name", "priority_rank", "id"):
-        if nomination.economy_id in seen or nomination.economy_id in full:
+        if nomination.economy_id in full:
             continue
         if (nomination.is_overseas and has_overseas) or (not nomination.is_overseas and has_local):
-            suggestions.append(nomination)
-            seen.add(nomination.economy_id)
+            candidates.append(nomination)
+    if not candidates:
+        return []
+    waitlisted_at = _last_entry_ids(
+        Nomination.objects.filter(pk__in=[n.pk for n in candidates]), action="nominations.nomination.waitlisted"
+    )
+    freed_at = max(
+        _last_entry_ids(
+            Nomination.objects.filter(project=project, status=Status.WITHDRAWN),
+            action="nominations.nomination.withdrawn",
+            changes__status__0=Status.SELECTED,
+        ).values(),
+        default=0,
+    )
+    suggestions = []
+    for nomination in candidates:
+        if nomination.economy_id in seen or waitlisted_at.get(nomination.pk, 0) > freed_at:
+            continue
+        suggestions.append(nomination)
+        seen.add(nomination.economy_id)
     return suggestions
+
+
+def _last_entry_ids(nominations: QuerySet[Nomination], *, action: str, **lookups) -> dict[int, int]:
+    """The id of the last audit entry of `action` on each of `nominations` that has one: ids are in the
+    order the entries were written, which timestamps written in one instant are not."""
+    ids = nominations.annotate(key=Cast("pk", CharField())).values("key")
+    entries = (
+        AuditEntry.objects.filter(target_type=Nomination._meta.label_lower, target_id__in=ids, action=action, **lookups)
+        .values_list("target_id")
+        .annotate(last=Max("id"))
+        .order_by()
+    )
+    return {int(target_id): last for target_id, last in entries}
 
 
 def nomination_history(nomination: Nomination, *, user) -> list[AuditEntry]:

@@ -15,6 +15,7 @@ from audit.services import audit_log
 from projects import selectors as project_selectors
 
 from . import exports, rules, selectors, services
+from .files import content_disposition
 from .forms import (
     AttachmentForm,
     DecisionForm,
@@ -250,9 +251,9 @@ def attachment_download(request, pk, kind):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.download_name,
         content_type={"pdf": "application/pdf"}.get(attachment.file_type, "application/octet-stream"),
     )
+    response["Content-Disposition"] = content_disposition(attachment.download_name, attachment.download_name_unicode)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

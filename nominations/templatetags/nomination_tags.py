@@ -1,7 +1,8 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 
 from nominations import rules
-from nominations.models import Nomination
+from nominations.models import Attachment, Nomination
 
 register = template.Library()
 
@@ -21,3 +22,58 @@ def status_badge(context, nomination: Nomination) -> dict:
     user = context["request"].user
     status = rules.status_seen_by(user, nomination)
     return {"status": status, "label": rules.status_label_seen_by(user, status)}
+
+
+def _kind_label(kind) -> str:
+    try:
+        return Attachment.Kind(kind).label
+    except ValueError:
+        return "Document"
+
+
+def _field_label(name: str) -> str:
+    try:
+        label = str(Nomination._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        label = name.replace("_", " ")
+    return label[:1].upper() + label[1:]
+
+
+def _words(code) -> str:
+    """A code as words, for values this module has no label for: 'override_revoked' → 'Override revoked'."""
+    text = str(code).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def history_label(entry) -> str:
+    """What one audit entry in a nomination's history says, in words: 'Curriculum vitae uploaded',
+    'Submitted → Wait-listed', never the action's code."""
+    action, changes = entry.action, entry.changes or {}
+    # `selectors.nomination_history` puts the change as its reader may know it in `status_change`.
+    is_move = action.startswith("nominations.nomination.")
+    change = (getattr(entry, "status_change", None) or changes.get("status")) if is_move else None
+    if change:
+        old, new = change
+        return f"{status_label(old)} → {status_label(new)}" if old else status_label(new)
+    match action:
+        case "nominations.nomination.created":
+            return "Nomination created"
+        case "nominations.nomination.updated":
+            return "Edited: " + ", ".join(_field_label(name) for name in changes)
+        case "nominations.nomination.attachment_uploaded":
+            return f"{_kind_label(changes.get('kind'))} uploaded"
+        case "nominations.attachment.downloaded":
+            return f"{_kind_label(changes.get('kind'))} downloaded"
+        case "nominations.nomination.name_corrected":
+            old, new = changes.get("full_name", ["", ""])
+            return f"Name corrected from {old} to {new}"
+        case "attendance.mark.set":
+            old, new = changes.get("status", [None, None])
+            return f"Attendance: {_words(old)} → {_words(new)}" if old else f"Attendance: {_words(new)}"
+        case "attendance.eligibility.overridden":
+            return "Made eligible for the certificate by override"
+        case "attendance.eligibility.override_revoked":
+            return "Override of the certificate's eligibility withdrawn"
+    # An action with no sentence of its own: its last two parts as words ('certificates.certificate.issued').
+    return _words(" ".join(action.split(".")[-2:]))

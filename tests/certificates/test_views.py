@@ -215,3 +215,65 @@ def test_each_certificate_in_the_table_links_to_its_own_actions(login, secretari
         assert f'href="{href}"' in content
     assert f'action="{reverse("certificates:retry", args=[failed.pk])}"' in content
     assert f'href="{reverse("certificates:download", args=[failed.pk])}"' not in content
+
+
+def _revoked_on(certificate, user) -> str:
+    """The date a reader sees for the revocation: the day in their own time zone."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import dateformat, timezone
+
+    return dateformat.format(timezone.localtime(certificate.revoked_at, ZoneInfo(user.time_zone)), "j F Y")
+
+
+@pytest.mark.django_db
+def test_a_revoked_certificate_is_no_longer_offered_to_its_holder_or_their_npo(login, issued, secretariat):
+    from accounts.models import NPO
+    from tests.factories import NPOOfficerFactory
+
+    project, people, certificates = issued
+    old = certificates[people["minh"].pk]
+    new = services.certificate_reissue(
+        actor=secretariat, certificate=old, reason="Family name misspelt", holder_name="Nguyễn Thị Minh Ánh"
+    )
+    services.certificate_render(certificate_id=new.pk)
+    old.refresh_from_db()
+    old_url, new_url = (reverse("certificates:download", args=[c.pk]) for c in (old, new))
+    holder, vietnam = people["minh"].participant, NPOOfficerFactory(npo=NPO.objects.get(economy__code="VN"))
+    for user, page in [
+        (holder, reverse("attendance:my_project", args=[project.code])),
+        (holder, reverse("attendance:participants", args=[project.code])),
+        (vietnam, reverse("attendance:participants", args=[project.code])),
+    ]:
+        client = login(user)
+        response = client.get(page)
+        text = page_text(response)
+        assert f'href="{old_url}"' not in response.content.decode()
+        assert f'href="{new_url}"' in response.content.decode()
+        assert (
+            f"{old.serial} Revoked on {_revoked_on(old, user)}: Family name misspelt. Replaced by {new.serial}." in text
+        )
+        assert client.get(old_url).status_code == 404
+        assert client.get(new_url).status_code == 200
+    zipped = login(vietnam).get(reverse("certificates:zip", args=[project.code]))
+    assert zipfile.ZipFile(io.BytesIO(zipped.content)).namelist() == [f"{new.serial}.pdf"]
+    # the Secretariat still reaches the revoked file, from the certificates table
+    client = login(secretariat)
+    assert f'href="{old_url}"' in client.get(reverse("certificates:manage", args=[project.code])).content.decode()
+    response = client.get(old_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_a_revoked_certificate_without_replacement_says_so_and_offers_nothing(login, issued, secretariat):
+    project, people, certificates = issued
+    revoked = services.certificate_revoke(
+        actor=secretariat, certificate=certificates[people["minh"].pk], reason="Attendance was misrecorded"
+    )
+    holder = people["minh"].participant
+    response = login(holder).get(reverse("attendance:my_project", args=[project.code]))
+    text = page_text(response)
+    assert f"Revoked on {_revoked_on(revoked, holder)}: Attendance was misrecorded." in text
+    assert "Replaced by" not in text and "Download your certificate" not in text
+    assert reverse("certificates:download", args=[revoked.pk]) not in response.content.decode()
+    assert login(holder).get(reverse("certificates:download", args=[revoked.pk])).status_code == 404

@@ -161,6 +161,33 @@ def test_documents_are_judged_by_content_and_stored_under_generated_names(login,
 
 
 @pytest.mark.django_db
+def test_each_candidate_s_cv_downloads_under_their_own_name(login, npo_officer):
+    project = ProjectFactory(code="27-RP-03-GE-CON-A")
+    people = [
+        NominationFactory(project=project, status=Status.DRAFT, full_name=name)
+        for name in ("Nimal Perera", "Đặng Thị Hoa", "राजेश कुमार")
+    ]
+    for nomination in people:
+        login(npo_officer).post(
+            reverse("nominations:attachment_upload", args=[nomination.pk]),
+            {"kind": "cv", "file": SimpleUploadedFile("CV final.pdf", b"%PDF-1.7\n%test\n")},
+        )
+    headers = [
+        login(npo_officer).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))["Content-Disposition"]
+        for nomination in people
+    ]
+    hindi = people[2]
+    assert headers == [
+        'attachment; filename="27-RP-03-GE-CON-A-LK-nimal-perera-cv.pdf"',
+        'attachment; filename="27-RP-03-GE-CON-A-LK-dang-thi-hoa-cv.pdf"; '
+        "filename*=utf-8''27-RP-03-GE-CON-A-LK-%C4%90%E1%BA%B7ng-Th%E1%BB%8B-Hoa-cv.pdf",
+        f'attachment; filename="27-RP-03-GE-CON-A-LK-nomination-{hindi.pk}-cv.pdf"; '
+        "filename*=utf-8''27-RP-03-GE-CON-A-LK-%E0%A4%B0%E0%A4%BE%E0%A4%9C%E0%A5%87%E0%A4%B6-"
+        "%E0%A4%95%E0%A5%81%E0%A4%AE%E0%A4%BE%E0%A4%B0-cv.pdf",
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, content, message",
     [
@@ -417,6 +444,32 @@ def test_bulk_decisions_without_a_choice_change_nothing(login, secretariat):
 
 
 @pytest.mark.django_db
+def test_the_review_never_offers_back_the_people_just_moved_to_the_wait_list(login, secretariat):
+    project = ProjectFactory(participating_economies=["LK"], per_economy_limit=2)
+    kavita, later, ravi = (
+        NominationFactory(project=project, full_name=name, priority_rank=rank)
+        for rank, name in enumerate(["Kavita Iyer", "Anil Das", "Ravi Menon"], start=1)
+    )
+    client = login(secretariat)
+    decide, review = (reverse(name, args=[project.code]) for name in ("nominations:decide", "nominations:review"))
+
+    def decision(people, to):
+        return client.post(decide, {"nominations": [p.pk for p in people], "decision": to}, follow=True)
+
+    decision([kavita, ravi], Status.SELECTED)
+    page = _text(decision([kavita, ravi], Status.WAITLISTED))
+    assert "Seats are free" not in page and "Select Kavita Iyer" not in page and "Select Ravi Menon" not in page
+    # a seat that a withdrawal frees is offered to whoever was waiting for it, not to someone wait-listed since
+    decision([kavita, later], Status.SELECTED)
+    client.post(reverse("nominations:action", args=[kavita.pk, "withdraw"]), {"note": "Cannot travel"})
+    decision([later], Status.SUBMITTED)
+    decision([later], Status.WAITLISTED)
+    page = _text(client.get(review))
+    assert "Seats are free. Next on the wait list: Ravi Menon (Sri Lanka, NPO rank 3)" in page
+    assert "Select Ravi Menon" in page and "Select Anil Das" not in page
+
+
+@pytest.mark.django_db
 def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretariat, npo_officer):
     nomination = NominationFactory()
     login(secretariat).post(
@@ -426,6 +479,40 @@ def test_the_nomination_page_shows_its_history_to_those_allowed(login, secretari
     for user in (secretariat, npo_officer):
         page = _text(login(user).get(reverse("nominations:detail", args=[nomination.pk])))
         assert "Submitted → Wait-listed" in page and "“Strong, but later”" in page
+
+
+@pytest.mark.django_db
+def test_the_history_reads_as_words_not_codes(login, secretariat, npo_officer):
+    from attendance.services import mark_set
+    from nominations import services
+    from tests.factories import SessionFactory
+
+    project = ProjectFactory()
+    nomination = services.nomination_create(actor=npo_officer, project=project, data=candidate())
+    services.nomination_update(actor=npo_officer, nomination=nomination, data=candidate(designation="Director"))
+    client = login(npo_officer)
+    client.post(
+        reverse("nominations:attachment_upload", args=[nomination.pk]),
+        {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n%test\n")},
+    )
+    services.nomination_submit(actor=npo_officer, nomination=nomination)
+    login(secretariat).get(reverse("nominations:attachment", args=[nomination.pk, "cv"]))
+    nomination = services.nomination_decide(actor=secretariat, nomination=nomination, to=Status.SELECTED)
+    mark_set(actor=secretariat, session=SessionFactory(project=project), nomination=nomination, status="late")
+    page = _text(login(secretariat).get(reverse("nominations:detail", args=[nomination.pk])))
+    history = page[page.index("History") :]
+    lines = [
+        "Nomination created",
+        "Edited: Designation",
+        "Curriculum vitae uploaded",
+        "Draft → Submitted",
+        "Curriculum vitae downloaded",
+        "Submitted → Selected",
+        "Attendance: Late",
+    ]
+    assert re.search(".*".join(re.escape(line) for line in lines), history), history
+    for code in ("nominations.", "attendance.", "(cv)", "None"):
+        assert code not in history
 
 
 @pytest.mark.django_db

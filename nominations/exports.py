@@ -1,8 +1,12 @@
-"""A project's nominations as CSV and XLSX, safe to open in a spreadsheet."""
+"""A project's nominations as CSV and XLSX, safe to open in a spreadsheet.
+
+Times are ISO 8601 with their offset, in the project's time zone, which the column's header names: a file
+read anywhere says the same instant, and a spreadsheet sorts it (PRODUCT.md rule 13)."""
 
 from apo_portal.spreadsheets import neutralise, table_csv, table_xlsx
+from apo_portal.zones import iso_in_zone
 
-__all__ = ["COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
+__all__ = ["COLUMNS", "TIME_COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
 
 COLUMNS = [
     ("Economy", lambda n: n.economy.name),
@@ -19,18 +23,26 @@ COLUMNS = [
     ("Education", lambda n: n.education),
     ("Experience", lambda n: n.experience),
     ("Expectations", lambda n: n.expectations),
-    ("Submitted", lambda n: n.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if n.submitted_at else ""),
+]
+# Instants, written in the project's time zone.
+TIME_COLUMNS = [
+    ("Submitted", lambda n: n.submitted_at),
 ]
 
 
-def _rows(nominations):
+def _header(zone: str) -> list[str]:
+    return [title for title, _ in COLUMNS] + [f"{title} (ISO 8601, {zone})" for title, _ in TIME_COLUMNS]
+
+
+def _rows(nominations, zone: str):
     for nomination in nominations:
-        yield [get(nomination) for _, get in COLUMNS]
+        yield [get(nomination) for _, get in COLUMNS] + [iso_in_zone(get(nomination), zone) for _, get in TIME_COLUMNS]
 
 
-def nominations_csv(nominations) -> bytes:
-    return table_csv([title for title, _ in COLUMNS], _rows(nominations))
+def nominations_csv(nominations, *, zone: str) -> bytes:
+    """`zone`: the project's time zone, in which times are written."""
+    return table_csv(_header(zone), _rows(nominations, zone))
 
 
-def nominations_xlsx(nominations, *, title: str) -> bytes:
-    return table_xlsx([title for title, _ in COLUMNS], _rows(nominations), title=title, sheet_name="Nominations")
+def nominations_xlsx(nominations, *, title: str, zone: str) -> bytes:
+    return table_xlsx(_header(zone), _rows(nominations, zone), title=title, sheet_name="Nominations")

@@ -274,9 +274,9 @@ def nominations_export(request, code, fmt):
         economy=request.user.npo.economy if request.user.is_npo_officer else None,
     )
     if fmt == "csv":
-        body, content_type = exports.nominations_csv(nominations), "text/csv; charset=utf-8"
+        body, content_type = exports.nominations_csv(nominations, zone=project.time_zone), "text/csv; charset=utf-8"
     else:
-        body = exports.nominations_xlsx(nominations, title=f"{project.code} {project.title}")
+        body = exports.nominations_xlsx(nominations, title=f"{project.code} {project.title}", zone=project.time_zone)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

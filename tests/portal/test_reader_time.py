@@ -70,3 +70,20 @@ def test_exports_give_times_with_their_offset_in_the_projects_zone(login, secret
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, row = [[cell.value for cell in r] for r in sheet.iter_rows(min_row=2)]
     assert dict(zip(header, row, strict=True))["Submitted (ISO 8601, Asia/Colombo)"] == "2030-07-02T00:15:00+05:30"
+
+
+def _render(source: str, **context) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load portal %}" + source).render(Context(context))
+
+
+def test_the_tag_labels_the_readers_zone_and_hides_the_projects_while_they_agree():
+    from django.utils import timezone
+
+    with timezone.override("Asia/Colombo"):
+        html = _render("{% reader_time t project_zone='Asia/Colombo' %}", t=CLOSES)
+    assert '<time datetime="2030-08-03T23:59:59+05:30" data-format="j F Y, H:i">3 August 2030, 23:59</time>' in html
+    assert "your time (Asia/Colombo)" in html
+    assert '<span data-project-time data-project-zone="Asia/Colombo" hidden>' in html  # shown by portal.js if needed
+    assert _render("[{% reader_time t %}]", t=None) == "[]"

@@ -18,6 +18,9 @@ class TimezoneMiddleware:
 
     Signed-in users have one on their profile. Anonymous visitors' browsers report theirs in a cookie
     (set by static/js/portal.js); without it, the Secretariat's time zone (settings.TIME_ZONE) is used.
+    `request.viewer_time_zone_from` says which ("profile", "cookie" or "default"): unless the profile
+    decided, static/js/times.js rewrites the page's times into the browser's zone as soon as it loads, so
+    that a new visitor's first page is already right (PRODUCT.md rule 13).
     """
 
     def __init__(self, get_response):
@@ -25,16 +28,18 @@ class TimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        zone = None
+        zone, source = None, "default"
         if user is not None and user.is_authenticated:
-            zone = _valid_zone(user.time_zone)
+            zone, source = _valid_zone(user.time_zone), "profile"
         if zone is None:
-            zone = _valid_zone(request.COOKIES.get(TZ_COOKIE))
+            zone, source = _valid_zone(request.COOKIES.get(TZ_COOKIE)), "cookie"
         if zone is None:
             timezone.deactivate()
+            source = "default"
         else:
             timezone.activate(zone)
         request.viewer_time_zone = timezone.get_current_timezone_name()
+        request.viewer_time_zone_from = source
         return self.get_response(request)
 
 

@@ -512,6 +512,7 @@ def build(world: World, cursor) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
+    from apo_portal.zones import secretariat_date
     from attendance.models import Mark
     from audit.models import AuditEntry
     from certificates.models import Certificate, new_verification_code
@@ -1069,11 +1070,15 @@ def build(world: World, cursor) -> dict:
                 "revoked_by_id",
                 "revocation_reason",
                 "replaced_by_id",
+                "issued_on",
+                "revoked_on",
             ],
             now,
         )
         # replaced_by points at a later row: COPY the new ones' targets first is not needed (the FK is deferred).
-        counts["certificates"] = table.copy(cursor, [tuple(r) for r in rows])
+        counts["certificates"] = table.copy(
+            cursor, [(*r, secretariat_date(r[7]), r[14] and secretariat_date(r[14])) for r in rows]
+        )
         valid = [c for c in codes if c not in set(replaced_codes)]
         out["verify_codes"] = rng.sample(valid, min(1000, len(valid)))
         out["replaced_code"] = replaced_codes[0] if replaced_codes else valid[0]

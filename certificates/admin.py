@@ -5,7 +5,7 @@ from .models import Certificate
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["serial", "holder_name", "project", "render_status", "issued_at", "revoked_at"]
+    list_display = ["serial", "holder_name", "project", "render_status", "issued_on", "revoked_on"]
     list_filter = ["render_status"]
     search_fields = ["serial", "holder_name", "verification_code", "project__code"]
     list_select_related = ["project"]

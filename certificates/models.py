@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from apo_portal.zones import secretariat_date
+
 
 def new_verification_code() -> str:
     """100 random bits, as 20 base32 letters and digits: unguessable, and typeable from a printed page."""
@@ -39,6 +41,9 @@ class Certificate(models.Model):
     verification_code = models.CharField(max_length=32, unique=True, default=new_verification_code)
     holder_name = models.CharField(max_length=200)
     issued_at = models.DateTimeField(auto_now_add=True)
+    # The date printed on the certificate, decided once at issue in the Secretariat's time zone, so that the
+    # PDF, the verification page, e-mails and exports all say the same day (PRODUCT.md rule 13).
+    issued_on = models.DateField("issue date", default=secretariat_date)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     pdf = models.FileField(upload_to=certificate_upload_to, blank=True, max_length=200)
     sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True, db_index=True)
@@ -47,6 +52,7 @@ class Certificate(models.Model):
     render_error = models.TextField(blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_on = models.DateField("revocation date", null=True, blank=True)  # as issued_on, for revocation
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

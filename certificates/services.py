@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apo_portal.db import count_of
 from apo_portal.queue import enqueue
+from apo_portal.zones import secretariat_date
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from nominations.mail import email_queue
@@ -66,6 +67,7 @@ def _create(*, actor, project: Project, nomination: Nomination, holder_name: str
         serial=f"APO-{project.code}-{last + 1:03d}",
         holder_name=holder_name,
         issued_by=actor,
+        issued_on=secretariat_date(),
     )
     audit_log(
         actor=actor,
@@ -195,11 +197,11 @@ def certificate_revoke(
         raise CertificateError("Write the reason for revoking; the verification page shows that it was revoked.")
     locked = Certificate.objects.select_for_update().select_related("nomination__economy").get(pk=certificate.pk)
     if locked.revoked_at:
-        raise CertificateError(
-            f"{locked.serial} was already revoked on {timezone.localtime(locked.revoked_at):%-d %B %Y}."
-        )
-    locked.revoked_at, locked.revoked_by, locked.revocation_reason = timezone.now(), actor, reason.strip()
-    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        raise CertificateError(f"{locked.serial} was already revoked on {locked.revoked_on:%-d %B %Y}.")
+    now = timezone.now()
+    locked.revoked_at, locked.revoked_on = now, secretariat_date(now)
+    locked.revoked_by, locked.revocation_reason = actor, reason.strip()
+    locked.save(update_fields=["revoked_at", "revoked_on", "revoked_by", "revocation_reason"])
     audit_log(
         actor=actor,
         action="certificates.certificate.revoked",

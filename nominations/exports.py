@@ -1,10 +1,14 @@
-"""A project's nominations as CSV and XLSX, safe to open in a spreadsheet."""
+"""A project's nominations as CSV and XLSX, safe to open in a spreadsheet.
+
+Times are ISO 8601 with their offset, in the project's time zone, which the column's header names: a file
+read anywhere says the same instant, and a spreadsheet sorts it (PRODUCT.md rule 13)."""
 
 from apo_portal.spreadsheets import neutralise, table_csv, table_xlsx
+from apo_portal.zones import iso_in_zone
 
 from . import rules
 
-__all__ = ["COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
+__all__ = ["COLUMNS", "TIME_COLUMNS", "neutralise", "nominations_csv", "nominations_xlsx"]
 
 COLUMNS = [
     ("Economy", lambda n: n.economy.name),
@@ -21,7 +25,10 @@ COLUMNS = [
     ("Education", lambda n: n.education),
     ("Experience", lambda n: n.experience),
     ("Expectations", lambda n: n.expectations),
-    ("Submitted", lambda n: n.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if n.submitted_at else ""),
+]
+# Instants, written in the project's time zone.
+TIME_COLUMNS = [
+    ("Submitted", lambda n: n.submitted_at),
 ]
 
 
@@ -29,16 +36,21 @@ def _status(nomination, viewer) -> str:
     return rules.status_label_seen_by(viewer, rules.status_seen_by(viewer, nomination))
 
 
-def _rows(nominations, viewer):
+def _header(zone: str) -> list[str]:
+    return [title for title, _ in COLUMNS] + [f"{title} (ISO 8601, {zone})" for title, _ in TIME_COLUMNS]
+
+
+def _rows(nominations, viewer, zone: str):
     for nomination in nominations:
-        yield [get(nomination) if get else _status(nomination, viewer) for _, get in COLUMNS]
+        yield [get(nomination) if get else _status(nomination, viewer) for _, get in COLUMNS] + [
+            iso_in_zone(get(nomination), zone) for _, get in TIME_COLUMNS
+        ]
 
 
-def nominations_csv(nominations, *, viewer) -> bytes:
-    return table_csv([title for title, _ in COLUMNS], _rows(nominations, viewer))
+def nominations_csv(nominations, *, viewer, zone: str) -> bytes:
+    """`viewer`: whose view of the statuses is written; `zone`: the project's time zone, in which times are."""
+    return table_csv(_header(zone), _rows(nominations, viewer, zone))
 
 
-def nominations_xlsx(nominations, *, viewer, title: str) -> bytes:
-    return table_xlsx(
-        [title for title, _ in COLUMNS], _rows(nominations, viewer), title=title, sheet_name="Nominations"
-    )
+def nominations_xlsx(nominations, *, viewer, title: str, zone: str) -> bytes:
+    return table_xlsx(_header(zone), _rows(nominations, viewer, zone), title=title, sheet_name="Nominations")

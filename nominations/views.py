@@ -279,9 +279,11 @@ def nominations_export(request, code, fmt):
         economy=request.user.npo.economy if request.user.is_npo_officer else None,
     )
     if fmt == "csv":
-        body, content_type = exports.nominations_csv(nominations, viewer=request.user), "text/csv; charset=utf-8"
+        body = exports.nominations_csv(nominations, viewer=request.user, zone=project.time_zone)
+        content_type = "text/csv; charset=utf-8"
     else:
-        body = exports.nominations_xlsx(nominations, viewer=request.user, title=f"{project.code} {project.title}")
+        title = f"{project.code} {project.title}"
+        body = exports.nominations_xlsx(nominations, viewer=request.user, title=title, zone=project.time_zone)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

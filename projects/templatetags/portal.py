@@ -1,11 +1,49 @@
 import datetime
+import zoneinfo
 
 from django import template
 from django.templatetags.tz import do_timezone
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.timesince import timeuntil
 
+from apo_portal.zones import iso_in_zone
+
 register = template.Library()
+
+
+@register.inclusion_tag("includes/reader_time.html")
+def reader_time(value, format="j F Y, H:i", end=None, end_format="H:i", project_zone=None):
+    """A time for a reader: the instant `value` (to `end`, for a range) in the reader's time zone, labelled
+    with it, and with `project_zone` the same in the project's beside it (hidden while the two agree).
+
+    The one way the portal prints a time for a person (PRODUCT.md rule 13). Each instant is a <time>
+    element whose text is the server's rendering, in the zone the request activated
+    (accounts.middleware.TimezoneMiddleware); where the server had to guess that zone, static/js/portal.js
+    rewrites the text and the label into the browser's zone as the page loads."""
+    if value is None:
+        return {"value": None}
+    reader = timezone.get_current_timezone()
+    project = zoneinfo.ZoneInfo(str(project_zone)) if project_zone else None
+
+    def shown(zone):
+        text = dateformat.format(timezone.localtime(value, zone), format)
+        if end is not None:
+            text += "–" + dateformat.format(timezone.localtime(end, zone), end_format)
+        return text
+
+    return {
+        "value": value,
+        "iso": iso_in_zone(value, reader),
+        "format": format,
+        "text": dateformat.format(timezone.localtime(value, reader), format),
+        "end": end,
+        "end_iso": iso_in_zone(end, reader),
+        "end_format": end_format,
+        "end_text": end and dateformat.format(timezone.localtime(end, reader), end_format),
+        "reader_zone": timezone.get_current_timezone_name(),
+        "project_zone": str(project) if project else "",
+        "project_text": shown(project) if project else "",
+    }
 
 
 @register.filter

@@ -1,9 +1,68 @@
-// Tell the portal the visitor's time zone so that anonymous visitors see deadlines in their own time.
+// The visitor's time zone (PRODUCT.md rule 13). Tell the portal in a cookie, so that the next pages come
+// in it; and where the portal had to guess the zone for this page (no profile decided it: a new visitor,
+// or one whose browser moved), rewrite the page's times into it now, so that the first page is right too.
+// Times are <time datetime="…" data-format="…"> elements drawn by the `reader_time` template tag; their
+// text, rendered by the server in the zone it names, stays as it is where this script does not run.
 (function () {
+  "use strict";
+  var zone;
   try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && document.cookie.indexOf("tz=" + zone) === -1) {
-      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return; // an old browser: the server's zone, as labelled
+  }
+  if (!zone) return;
+  if (document.cookie.split("; ").indexOf("tz=" + zone) === -1) {
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+  var root = document.documentElement;
+  if (root.dataset.timeZoneFrom === "profile") return; // the person chose their zone: keep it
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var inZone = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone, year: "numeric", month: "numeric", day: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+  });
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // The letters of Django's `date` filter that the portal's templates use, as Django prints them in English.
+  function format(pattern, instant) {
+    var p = {};
+    inZone.formatToParts(instant).forEach(function (part) { p[part.type] = part.value; });
+    var year = +p.year, month = +p.month, day = +p.day, hour = +p.hour % 24, minute = +p.minute;
+    var weekday = DAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+    var letters = {
+      j: day, d: pad(day), n: month, m: pad(month), F: MONTHS[month - 1], M: MONTHS[month - 1].slice(0, 3),
+      Y: year, y: pad(year % 100), H: pad(hour), G: hour, i: pad(minute), l: weekday, D: weekday.slice(0, 3)
+    };
+    var out = "";
+    for (var k = 0; k < pattern.length; k++) {
+      var c = pattern.charAt(k);
+      if (c === "\\") out += pattern.charAt(++k);
+      else out += Object.prototype.hasOwnProperty.call(letters, c) ? letters[c] : c;
     }
-  } catch (e) { /* old browser: the Secretariat's time zone is used */ }
+    return out;
+  }
+
+  function rewrite(scope) {
+    scope.querySelectorAll("time[datetime][data-format]").forEach(function (el) {
+      var instant = new Date(el.getAttribute("datetime"));
+      if (!isNaN(instant)) el.textContent = format(el.dataset.format, instant);
+    });
+    scope.querySelectorAll("[data-reader-zone]").forEach(function (el) { el.textContent = zone; });
+    scope.querySelectorAll("[data-reader-label]").forEach(function (el) { el.textContent = "your time (" + zone + ")"; });
+    scope.querySelectorAll("[data-project-time]").forEach(function (el) {
+      el.hidden = el.dataset.projectZone === zone;
+    });
+  }
+
+  if (root.dataset.timeZone !== zone) {
+    root.dataset.timeZone = zone;
+    rewrite(document);
+  }
+  // Parts that htmx swaps in were rendered with the cookie above; rewriting them again is harmless.
+  document.addEventListener("htmx:load", function (event) { rewrite(event.target); });
 })();

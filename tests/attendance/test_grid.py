@@ -232,4 +232,8 @@ def test_a_participant_sees_their_mark_in_each_session(login, finished_project):
     Mark.objects.filter(nomination=people["sunil"], session=sessions[1]).delete()
     page = page_text(login(user).get(reverse("attendance:my_project", args=[project.code])))
     assert "You attended 1 of 2 sessions." in page
-    assert re.search(r"1\. Day 1 .* Asia/Colombo Present 2\. Day 2 .* Asia/Colombo Not yet recorded ", page)
+    assert re.search(
+        r"1\. Day 1 .* project time \(Asia/Colombo\) Present "
+        r"2\. Day 2 .* project time \(Asia/Colombo\) Not yet recorded ",
+        page,
+    )

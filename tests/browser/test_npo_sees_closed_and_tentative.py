@@ -31,7 +31,7 @@ def test_the_new_nomination_page_of_a_closed_project_offers_nothing_to_type(live
     assert main.get_by_role("button", name="Submit to the APO Secretariat").count() == 0
     assert main.get_by_role("button", name="Save as draft").count() == 0
     notice = page.get_by_role("status").filter(has_text="Nominations closed on")
-    assert "15 March 2026, 23:59 (Asia/Tokyo)" in notice.inner_text()
+    assert "15 March 2026, 23:59 project time (Asia/Tokyo)" in notice.inner_text()
     assert "15 March 2026, 20:29 your time (Asia/Colombo)" in notice.inner_text()
     screenshot("npo-closed-new-nomination")
 

@@ -1,12 +1,17 @@
 """The certificate PDF read by real tools: pdftotext for the text, zbarimg for the QR code."""
 
+import datetime
 import shutil
 import subprocess
+from unittest import mock
 
 import pytest
+from django.urls import reverse
 
 from certificates import rendering, services
 from certificates.models import Certificate
+from tests.factories import ParticipantFactory
+from tests.pages import page_text
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("zbarimg")),
@@ -112,3 +117,39 @@ def test_the_url_fetcher_refuses_the_network_and_every_file_outside_static(url):
 def test_the_url_fetcher_reads_the_portals_own_static_files():
     response = rendering.StaticOnlyFetcher().fetch(f"{rendering.PRINT_ORIGIN}/static/img/signature.svg")
     assert response.read().startswith(b"<svg") and response.content_type == "image/svg+xml"
+
+
+# 01:00 on 2 December in Tokyo, the Secretariat's time zone, is still 1 December in Los Angeles (08:00).
+ISSUED_IN_TOKYO_ON_2_DECEMBER = datetime.datetime(2026, 12, 1, 16, 0, tzinfo=datetime.UTC)
+
+
+def _pdf_text(certificate, tmp_path) -> str:
+    path = tmp_path / "certificate.pdf"
+    with certificate.pdf.open("rb") as pdf:
+        path.write_bytes(pdf.read())
+    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+
+
+@needs_tools
+@pytest.mark.django_db
+def test_the_issue_and_revocation_dates_are_the_same_on_the_pdf_and_the_verify_page_in_any_time_zone(
+    secretariat, finished_project, client, tmp_path
+):
+    project, _, people = finished_project
+    with mock.patch("django.utils.timezone.now", return_value=ISSUED_IN_TOKYO_ON_2_DECEMBER):
+        certificate, _ = _rendered(secretariat, project, people["minh"])
+    assert "Issued 2 December 2026" in _pdf_text(certificate, tmp_path)
+    url = reverse("certificates:verify", args=[certificate.verification_code])
+
+    client.cookies["tz"] = "America/Los_Angeles"  # a visitor in Los Angeles
+    assert "Issued 2 December 2026" in page_text(client.get(url))
+    client.force_login(ParticipantFactory(time_zone="America/Los_Angeles"))  # and a user whose profile says so
+    assert "Issued 2 December 2026" in page_text(client.get(url))
+
+    with mock.patch("django.utils.timezone.now", return_value=ISSUED_IN_TOKYO_ON_2_DECEMBER):
+        services.certificate_revoke(actor=secretariat, certificate=certificate, reason="Issued in error")
+    assert "This certificate was revoked on 2 December 2026" in page_text(client.get(url))
+    assert Certificate.objects.values_list("issued_on", "revoked_on").get() == (
+        datetime.date(2026, 12, 2),
+        datetime.date(2026, 12, 2),
+    )

@@ -1,6 +1,7 @@
 """PRODUCT.md rules 5-7 for certificates: eligibility, once per participant, revocation and reissue."""
 
 import datetime
+import importlib
 import re
 
 import pytest
@@ -179,3 +180,20 @@ def test_two_officers_issuing_at_once_still_make_one_certificate_each(finished_p
     )
     assert sorted(outcome["issued"] for outcome in outcomes) == [0, 2]  # the second found them issued
     assert Certificate.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_migration_dates_existing_certificates_in_the_secretariats_time_zone(secretariat, finished_project):
+    from django.apps import apps
+
+    fill_dates = importlib.import_module("certificates.migrations.0002_issue_and_revocation_dates").fill_dates
+    project, _, _ = finished_project
+    services.certificates_issue(actor=secretariat, project=project)
+    late_evening_utc = datetime.datetime(2026, 12, 1, 16, 0, tzinfo=datetime.UTC)  # 2 December 01:00 in Tokyo
+    Certificate.objects.update(issued_at=late_evening_utc, issued_on=datetime.date(2000, 1, 1))
+    Certificate.objects.filter(sequence=2).update(revoked_at=late_evening_utc)
+    fill_dates(apps, None)
+    assert list(Certificate.objects.order_by("sequence").values_list("issued_on", "revoked_on")) == [
+        (datetime.date(2026, 12, 2), None),
+        (datetime.date(2026, 12, 2), datetime.date(2026, 12, 2)),
+    ]

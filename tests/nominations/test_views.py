@@ -104,7 +104,7 @@ def test_after_the_closing_date_the_pages_say_so_and_posts_change_nothing(login,
     nomination = NominationFactory(project=project, status=Status.DRAFT, full_name="Draft Person")
     client = login(npo_officer)
     page = _text(client.get(reverse("nominations:economy", args=[project.code])))
-    assert "Nominations closed on 10 January 2026, 23:59 (Asia/Colombo)." in page
+    assert "Nominations closed on 10 January 2026, 23:59 your time (Asia/Colombo)" in page
     assert "Nominate a candidate" not in page
     detail = _text(client.get(reverse("nominations:detail", args=[nomination.pk])))
     assert "Everything here is read-only" in detail and "Submit to the APO Secretariat" not in detail
@@ -414,7 +414,7 @@ def test_the_review_offers_the_next_on_the_wait_list_and_lists_the_extensions(lo
     assert "Later Still (Sri Lanka" not in page
     assert f'<a href="{reverse("nominations:detail", args=[first.pk])}">Next In Line</a>' in body
     assert f'action="{reverse("nominations:action", args=[first.pk, "selected"])}"' in body
-    assert "Extensions: Indonesia until 6 May 2031 17:30." in page
+    assert "Extensions: Indonesia until 6 May 2031 17:30 your time (Asia/Tokyo)" in page
 
 
 @pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_the_project_page_shows_the_notification_and_the_program_by_day(client):
             topics="Topic A\nTopic B",
             resource_persons="Dr. Jane Doe, OECD, France",
         )
-    page = _text(client.get(reverse("projects:detail", args=[project.code])))
+    page = page_text(client.get(reverse("projects:detail", args=[project.code])))
     for expected in [
         "Productivity of the Public Sector",
         "Policymakers and government officials",
@@ -159,7 +159,7 @@ def test_the_project_page_shows_the_notification_and_the_program_by_day(client):
         "at most 2 from each economy",
         "Day 1: Saturday, 24 August 2030",
         "Day 3: Monday, 26 August 2030",
-        "13:00–16:00 Asia/Colombo",
+        "24 Aug 16:30 – 19:30 your time (Asia/Tokyo) · 24 Aug 13:00–16:00 project time (Asia/Colombo)",
         "Dr. Jane Doe, OECD, France",
         "3 August 2030, 23:59",
         "(Asia/Colombo)",

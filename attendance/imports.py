@@ -33,11 +33,12 @@ Status = Mark.Status
 
 # What applying does to one participant's mark.
 SET = "set"  # no mark yet: one is made
-CHANGE = "change"  # an existing mark changes
+CHANGE = "change"  # an existing mark changes status: shown before → after, and confirmed
+MINUTES = "minutes"  # an existing mark keeps its status; only its minutes are updated
 UNCHANGED = "unchanged"
 KEEP_STAFF = "staff"  # a mark set by staff, kept unless asked
 KEEP_MISSING = "missing"  # not in the report, already marked: kept unless asked
-WRITES = (SET, CHANGE)
+WRITES = (SET, CHANGE, MINUTES)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _action(row: PreviewRow, *, overwrite_staff: bool, mark_missing_absent: bool
         return KEEP_MISSING  # a partial report is no evidence of absence where a mark says otherwise
     if current.source == Mark.Source.STAFF and not overwrite_staff:
         return KEEP_STAFF
-    return CHANGE
+    return MINUTES if current.status == row.proposed else CHANGE
 
 
 @dataclass
@@ -82,8 +83,6 @@ class ChangeGroup:
 
     @property
     def label(self) -> str:
-        if self.before == self.after:
-            return f"{len(self.names)} {Status(self.before).label.lower()} (minutes only)"
         return f"{len(self.names)} {Status(self.before).label.lower()} → {Status(self.after).label.lower()}"
 
 
@@ -110,7 +109,7 @@ class Preview:
 
     @property
     def changes(self) -> list[PreviewRow]:
-        """The rows whose existing mark applying would change."""
+        """The rows whose existing mark applying would change to another status."""
         return [row for row in self.rows if row.action == CHANGE]
 
     @property
@@ -145,8 +144,9 @@ class Preview:
             f"  {self.count(proposed=Status.PRESENT)} present, {self.count(proposed=Status.ABSENT)} absent, "
             f"of {len(self.rows)} participants; {self.count(matched_by='')} not in the report.",
             f"  {self.count(action=SET)} new marks to set, {len(self.changes)} existing marks to change, "
-            f"{self.count(action=UNCHANGED)} unchanged, {self.count(action=KEEP_STAFF)} set by staff kept as they are, "
-            f"{self.count(action=KEEP_MISSING)} not in the report keep their marks.",
+            f"{self.count(action=MINUTES)} with their minutes updated, {self.count(action=UNCHANGED)} unchanged;",
+            f"  kept as they are: {self.count(action=KEEP_STAFF)} set by staff, "
+            f"{self.count(action=KEEP_MISSING)} not in the report who have a mark.",
         ]
         if self.changes:
             lines.append("  Existing marks to change: " + ", ".join(g.label for g in self.change_groups) + ".")

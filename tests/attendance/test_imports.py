@@ -89,7 +89,7 @@ def test_the_preview_lists_each_change_of_an_existing_mark_and_who_loses_eligibi
     page = page_text(client.get(url))
     assert "Existing marks to change: 1 absent → present, 1 present → absent." in page
     assert "1 would no longer be eligible for the certificate they hold: Nguyễn Thị Minh Anh." in page
-    assert "1 not in the report keep their marks" in page
+    assert "kept as they are: 0 set by staff, 1 not in the report who have a mark." in page
     ticked = page_text(client.post(url, {"preview": "", "mark_missing_absent": "on"}))
     assert "Existing marks to change: 2 present → absent, 1 absent → present." in ticked
     assert "2 present → absent: राजेश कुमार, Nguyễn Thị Minh Anh" in ticked

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AttendanceReport, EligibilityOverride, Mark
+from .models import AttendanceImport, AttendanceReport, EligibilityOverride, Mark
 
 
 @admin.register(Mark)
@@ -41,6 +41,17 @@ class EligibilityOverrideAdmin(admin.ModelAdmin):
     list_display = ["nomination", "granted_by", "granted_at"]
     list_select_related = ["nomination__project", "granted_by"]
     readonly_fields = ["nomination", "reason", "granted_by", "granted_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AttendanceImport)
+class AttendanceImportAdmin(admin.ModelAdmin):
+    list_display = ["report", "applied_by", "applied_at", "undone_at"]
+    list_select_related = ["report__session", "applied_by"]
+    # Imports are applied and undone from the Secretariat's pages, which audit both.
+    readonly_fields = [f.name for f in AttendanceImport._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,12 @@ The report's people are matched to the session's participants by e-mail, then by
 name (the current and any original name); the officer assigns the rest by hand. Each participant's
 minutes inside the session's scheduled window are summed over all their rows (several devices or
 names merged), overlaps counted once, and compared with the project's threshold. Applying is
-idempotent: the same file twice changes nothing, and a mark set by staff stays unless asked."""
+idempotent: the same file twice changes nothing, and a mark set by staff stays unless asked.
+
+A report may be partial: someone missing from it becomes absent only where they have no mark yet,
+unless asked. The preview lists every change of an existing mark (before → after, grouped) and who
+would lose eligibility for a certificate they hold; applying such changes needs their confirmation.
+Each application is an AttendanceImport recording every mark's previous value, so that it can be undone."""
 
 import hashlib
 import zoneinfo
@@ -19,11 +24,21 @@ from nominations.models import Nomination
 from projects.models import Session
 
 from . import reports
-from .models import AttendanceReport, Mark
-from .selectors import participants_of
+from .models import ATTENDED, AttendanceImport, AttendanceReport, ImportedMark, Mark
+from .selectors import Participation, participants_of, with_participation
 from .services import AttendanceError, mark_set, round_minutes, status_for_minutes, threshold_minutes
 
 Status = Mark.Status
+
+
+# What applying does to one participant's mark.
+SET = "set"  # no mark yet: one is made
+CHANGE = "change"  # an existing mark changes status: shown before → after, and confirmed
+MINUTES = "minutes"  # an existing mark keeps its status; only its minutes are updated
+UNCHANGED = "unchanged"
+KEEP_STAFF = "staff"  # a mark set by staff, kept unless asked
+KEEP_MISSING = "missing"  # not in the report, already marked: kept unless asked
+WRITES = (SET, CHANGE, MINUTES)
 
 
 @dataclass
@@ -34,15 +49,41 @@ class PreviewRow:
     current: Mark | None
     matched_by: str  # "e-mail", "name", "assigned" or "" (not in the report)
     report_names: list[str] = field(default_factory=list)
+    action: str = SET
+    holds_certificate: bool = False
+    eligible_before: bool = False
+    eligible_after: bool = False
 
     @property
-    def action(self) -> str:
-        """'set', 'unchanged' or 'keep' (a staff mark that an import does not overwrite unless asked)."""
-        if self.current is None:
-            return "set"
-        if self.current.status == self.proposed and self.current.minutes == round_minutes(self.minutes):
-            return "unchanged"
-        return "staff" if self.current.source == Mark.Source.STAFF else "set"
+    def loses_eligibility(self) -> bool:
+        """Holds a valid certificate, and applying would make them no longer eligible for it (rule 12)."""
+        return self.holds_certificate and self.eligible_before and not self.eligible_after
+
+
+def _action(row: PreviewRow, *, overwrite_staff: bool, mark_missing_absent: bool) -> str:
+    current = row.current
+    if current is None:
+        return SET
+    if current.status == row.proposed and current.minutes == round_minutes(row.minutes):
+        return UNCHANGED
+    if not row.matched_by and not mark_missing_absent:
+        return KEEP_MISSING  # a partial report is no evidence of absence where a mark says otherwise
+    if current.source == Mark.Source.STAFF and not overwrite_staff:
+        return KEEP_STAFF
+    return MINUTES if current.status == row.proposed else CHANGE
+
+
+@dataclass
+class ChangeGroup:
+    """Existing marks that change the same way, e.g. 20 present → absent."""
+
+    before: str
+    after: str
+    names: list[str]
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.names)} {Status(self.before).label.lower()} → {Status(self.after).label.lower()}"
 
 
 @dataclass
@@ -60,22 +101,61 @@ class Preview:
     rows: list[PreviewRow]
     unmatched: list[UnmatchedRow]
     threshold: float
+    overwrite_staff: bool = False
+    mark_missing_absent: bool = False
 
     def count(self, **where) -> int:
         return sum(all(getattr(row, k) == v for k, v in where.items()) for row in self.rows)
 
-    def summary_lines(self, *, overwrite_staff: bool = False) -> list[str]:
+    @property
+    def changes(self) -> list[PreviewRow]:
+        """The rows whose existing mark applying would change to another status."""
+        return [row for row in self.rows if row.action == CHANGE]
+
+    @property
+    def change_groups(self) -> list[ChangeGroup]:
+        groups: dict[tuple[str, str], ChangeGroup] = {}
+        for row in self.changes:
+            key = (row.current.status, row.proposed)
+            groups.setdefault(key, ChangeGroup(*key, [])).names.append(row.nomination.full_name)
+        return sorted(groups.values(), key=lambda g: (-len(g.names), g.before, g.after))
+
+    @property
+    def changes_digest(self) -> str:
+        """What the Secretariat confirms: exactly these changes. Empty when no existing mark changes."""
+        if not self.changes:
+            return ""
+        text = ";".join(
+            f"{r.nomination.pk}:{r.current.status}:{r.current.minutes}:{r.proposed}:{round_minutes(r.minutes)}"
+            for r in sorted(self.changes, key=lambda r: r.nomination.pk)
+        )
+        return hashlib.sha256(f"{self.session.pk}|{text}".encode()).hexdigest()[:20]
+
+    @property
+    def losing_eligibility(self) -> list[Nomination]:
+        return [row.nomination for row in self.rows if row.loses_eligibility]
+
+    def summary_lines(self) -> list[str]:
         """The summary the upload page and `manage.py import_attendance` both print."""
-        staff_changes = [r for r in self.rows if r.action == "staff"]
         lines = [
             f"{self.session.project.code}, session “{self.session.title}” "
             f"({self.session.duration_minutes} minutes; present from {self.threshold:g} minutes), "
             f"{self.format} report:",
             f"  {self.count(proposed=Status.PRESENT)} present, {self.count(proposed=Status.ABSENT)} absent, "
             f"of {len(self.rows)} participants; {self.count(matched_by='')} not in the report.",
-            f"  {sum(r.action == 'set' for r in self.rows)} marks to set, {self.count(action='unchanged')} unchanged, "
-            f"{len(staff_changes)} set by staff {'to overwrite' if overwrite_staff else 'kept as they are'}.",
+            f"  {self.count(action=SET)} new marks to set, {len(self.changes)} existing marks to change, "
+            f"{self.count(action=MINUTES)} with their minutes updated, {self.count(action=UNCHANGED)} unchanged;",
+            f"  kept as they are: {self.count(action=KEEP_STAFF)} set by staff, "
+            f"{self.count(action=KEEP_MISSING)} not in the report who have a mark.",
         ]
+        if self.changes:
+            lines.append("  Existing marks to change: " + ", ".join(g.label for g in self.change_groups) + ".")
+        if self.losing_eligibility:
+            lines.append(
+                f"  {len(self.losing_eligibility)} would no longer be eligible for the certificate they hold: "
+                + ", ".join(n.full_name for n in self.losing_eligibility)
+                + "."
+            )
         for row in self.rows:
             if row.proposed == Status.ABSENT and row.matched_by:
                 lines.append(
@@ -103,9 +183,27 @@ def parse(session: Session, data: bytes, time_zone: str) -> reports.ParsedReport
         raise AttendanceError(str(error)) from error
 
 
-def preview(session: Session, parsed: reports.ParsedReport, *, assignments: dict[str, int] | None = None) -> Preview:
+def preview(
+    session: Session,
+    parsed: reports.ParsedReport,
+    *,
+    assignments: dict[str, int] | None = None,
+    overwrite_staff: bool = False,
+    mark_missing_absent: bool = False,
+    lock: bool = False,
+) -> Preview:
+    """What applying the report would do, with the options given. `lock`: lock the session's marks (when
+    applying), so that what is previewed is what is changed. Five queries, whatever the size."""
     assignments = assignments or {}
-    participants = list(participants_of(session.project).select_related("participant"))
+    project = session.project
+    participants = list(with_participation(participants_of(project).select_related("participant"), project))
+    session_total = project.sessions.count()
+    # Through the reverse relation: certificates build on attendance, not the other way round.
+    holders = set(
+        Nomination.objects.filter(
+            pk__in=[n.pk for n in participants], certificates__revoked_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
     by_email, by_name, ambiguous = {}, {}, set()
     for nomination in participants:
         by_email[nomination.email.lower()] = nomination
@@ -146,22 +244,37 @@ def preview(session: Session, parsed: reports.ParsedReport, *, assignments: dict
         intervals.setdefault(nomination.pk, []).extend(attendee.intervals)
         how.setdefault(nomination.pk, matched_by)
         names.setdefault(nomination.pk, []).append(attendee.name)
-    current = {m.nomination_id: m for m in Mark.objects.filter(session=session, nomination__in=participants)}
+    marks = Mark.objects.filter(session=session, nomination__in=[n.pk for n in participants])
+    current = {m.nomination_id: m for m in (marks.select_for_update() if lock else marks)}
     rows = []
     for nomination in participants:
         minutes = reports.minutes_within(intervals.get(nomination.pk, []), session.starts_at, session.ends_at)
-        rows.append(
-            PreviewRow(
-                nomination=nomination,
-                minutes=minutes,
-                proposed=status_for_minutes(session, minutes),
-                current=current.get(nomination.pk),
-                matched_by=how.get(nomination.pk, ""),
-                report_names=names.get(nomination.pk, []),
-            )
+        row = PreviewRow(
+            nomination=nomination,
+            minutes=minutes,
+            proposed=status_for_minutes(session, minutes),
+            current=current.get(nomination.pk),
+            matched_by=how.get(nomination.pk, ""),
+            report_names=names.get(nomination.pk, []),
+            holds_certificate=nomination.pk in holders,
         )
+        row.action = _action(row, overwrite_staff=overwrite_staff, mark_missing_absent=mark_missing_absent)
+        attended = nomination.attended
+        if row.action in WRITES:
+            attended += (row.proposed in ATTENDED) - (row.current is not None and row.current.status in ATTENDED)
+        row.eligible_before = Participation(
+            nomination, nomination.attended, session_total, nomination.has_override
+        ).eligible
+        row.eligible_after = Participation(nomination, attended, session_total, nomination.has_override).eligible
+        rows.append(row)
     return Preview(
-        session=session, format=parsed.format, rows=rows, unmatched=unmatched, threshold=threshold_minutes(session)
+        session=session,
+        format=parsed.format,
+        rows=rows,
+        unmatched=unmatched,
+        threshold=threshold_minutes(session),
+        overwrite_staff=overwrite_staff,
+        mark_missing_absent=mark_missing_absent,
     )
 
 
@@ -187,17 +300,49 @@ def report_read(report: AttendanceReport) -> reports.ParsedReport:
         return parse(report.session, stored.read(), report.time_zone)
 
 
+class ConfirmationNeeded(AttendanceError):
+    """Applying would change existing marks that the Secretariat has not confirmed (or that changed since)."""
+
+    def __init__(self, result: Preview):
+        self.preview = result
+        super().__init__(
+            f"This import changes {len(result.changes)} existing mark(s): "
+            + ", ".join(g.label for g in result.change_groups)
+            + ". Confirm to apply it."
+        )
+
+
 @transaction.atomic
 def report_apply(
-    *, actor, report: AttendanceReport, assignments: dict[str, int] | None = None, overwrite_staff: bool = False
-) -> dict:
-    """Set the marks a report shows. Side effects: marks (each audited), the report's summary, and
-    audit entry `attendance.report.applied`."""
+    *,
+    actor,
+    report: AttendanceReport,
+    assignments: dict[str, int] | None = None,
+    overwrite_staff: bool = False,
+    mark_missing_absent: bool = False,
+    confirmed: str = "",
+) -> AttendanceImport:
+    """Set the marks a report shows. When existing marks change, `confirmed` must be the preview's
+    `changes_digest`, the changes the Secretariat saw and confirmed; else ConfirmationNeeded, and nothing
+    changes. Side effects: marks (each audited), an AttendanceImport with each mark's previous value
+    (so that it can be undone), the report's summary, and audit entry `attendance.report.applied`."""
     report = AttendanceReport.objects.select_for_update().select_related("session__project").get(pk=report.pk)
-    result = preview(report.session, report_read(report), assignments=assignments)
-    changed = kept = 0
+    result = preview(
+        report.session,
+        report_read(report),
+        assignments=assignments,
+        overwrite_staff=overwrite_staff,
+        mark_missing_absent=mark_missing_absent,
+        lock=True,
+    )
+    if result.changes and confirmed != result.changes_digest:
+        raise ConfirmationNeeded(result)
+    applied = AttendanceImport.objects.create(report=report, applied_by=actor, applied_at=timezone.now())
+    recorded = []
     for row in result.rows:
-        _, did = mark_set(
+        if row.action not in WRITES:
+            continue
+        mark, did = mark_set(
             actor=actor,
             session=report.session,
             nomination=row.nomination,
@@ -207,22 +352,132 @@ def report_apply(
             report=report,
             overwrite_staff=overwrite_staff,
         )
-        changed += did
-        kept += row.action == "staff" and not overwrite_staff
+        if did:
+            before = row.current
+            recorded.append(
+                ImportedMark(
+                    attendance_import=applied,
+                    nomination=row.nomination,
+                    status=mark.status,
+                    set_at=mark.set_at,
+                    previous_status=before.status if before else "",
+                    previous_source=before.source if before else "",
+                    previous_minutes=before.minutes if before else None,
+                    previous_report_id=before.report_id if before else None,
+                    previous_set_by_id=before.set_by_id if before else None,
+                    previous_set_at=before.set_at if before else None,
+                )
+            )
+    ImportedMark.objects.bulk_create(recorded)
     summary = {
-        "changed": changed,
-        "kept_staff": kept,
+        "changed": len(recorded),
+        "kept_staff": result.count(action=KEEP_STAFF),
+        "kept_missing": result.count(action=KEEP_MISSING),
         "unmatched": len(result.unmatched),
         "present": result.count(proposed=Status.PRESENT),
         "absent": result.count(proposed=Status.ABSENT),
+        "existing_changed": {g.label: g.names for g in result.change_groups},
+        "lost_eligibility": [n.full_name for n in result.losing_eligibility],
+        "mark_missing_absent": mark_missing_absent,
+        "overwrite_staff": overwrite_staff,
     }
-    report.applied_at, report.summary = timezone.now(), summary
+    applied.summary = summary
+    applied.save(update_fields=["summary"])
+    report.applied_at, report.summary = applied.applied_at, summary
     report.save(update_fields=["applied_at", "summary"])
     audit_log(
         actor=actor,
         action="attendance.report.applied",
         target=report.session.project,
         changes=summary,
-        note=f"{report.format} report {report.original_name} for “{report.session.title}”",
+        note=f"{report.format} report {report.original_name} for “{report.session.title}” (import {applied.pk})",
     )
-    return summary
+    return applied
+
+
+@dataclass
+class UndoRow:
+    imported: ImportedMark
+    mark: Mark | None
+
+    @property
+    def restorable(self) -> bool:
+        """The mark is still as the import left it: no later change touched it."""
+        return self.mark is not None and self.mark.set_at == self.imported.set_at
+
+
+def import_undo_plan(attendance_import: AttendanceImport, *, lock: bool = False) -> list[UndoRow]:
+    """Each mark the import set, with the mark as it is now. Two queries."""
+    imported = list(
+        attendance_import.marks.select_related("nomination__economy").order_by("nomination__full_name", "pk")
+    )
+    marks = Mark.objects.filter(
+        session_id=attendance_import.report.session_id, nomination__in=[row.nomination_id for row in imported]
+    )
+    current = {m.nomination_id: m for m in (marks.select_for_update() if lock else marks)}
+    return [UndoRow(row, current.get(row.nomination_id)) for row in imported]
+
+
+class ImportUndoError(AttendanceError):
+    pass
+
+
+@transaction.atomic
+def attendance_import_undo(*, actor, attendance_import: AttendanceImport) -> dict[str, list[str]]:
+    """Return every mark the import set to what it was before (a mark it created is deleted), except a
+    mark changed again since, which stays as it is. Returns the names restored and kept. Side effects:
+    audit entries `attendance.mark.restored` for each mark and `attendance.import.undone`."""
+    attendance_import = (
+        AttendanceImport.objects.select_for_update()
+        .select_related("report__session__project")
+        .get(pk=attendance_import.pk)
+    )
+    if attendance_import.undone_at:
+        raise ImportUndoError(
+            f"This import was undone already, on {timezone.localtime(attendance_import.undone_at):%-d %B %Y, %H:%M}."
+        )
+    session = attendance_import.report.session
+    restored, kept = [], []
+    for row in import_undo_plan(attendance_import, lock=True):
+        nomination = row.imported.nomination
+        if not row.restorable:
+            kept.append(nomination.full_name)
+            continue
+        mark, before = row.mark, row.imported
+        mark.session = session  # the reports' receiver reads the project from it
+        if not before.previous_status:
+            mark.delete()
+        else:
+            mark.status, mark.source, mark.minutes = (
+                before.previous_status,
+                before.previous_source,
+                before.previous_minutes,
+            )
+            mark.report_id, mark.set_by_id, mark.set_at = (
+                before.previous_report_id,
+                before.previous_set_by_id,
+                before.previous_set_at,
+            )
+            mark.save()
+        restored.append(nomination.full_name)
+        audit_log(
+            actor=actor,
+            action="attendance.mark.restored",
+            target=nomination,
+            economy=nomination.economy,
+            changes={
+                "session": session.pk,
+                "status": [before.status, before.previous_status or None],
+                "import": attendance_import.pk,
+            },
+        )
+    attendance_import.undone_at, attendance_import.undone_by = timezone.now(), actor
+    attendance_import.save(update_fields=["undone_at", "undone_by"])
+    audit_log(
+        actor=actor,
+        action="attendance.import.undone",
+        target=session.project,
+        changes={"import": attendance_import.pk, "restored": restored, "kept_changed_since": kept},
+        note=f"Undid the import of {attendance_import.report.original_name} for “{session.title}”",
+    )
+    return {"restored": restored, "kept": kept}

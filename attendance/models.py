@@ -83,3 +83,50 @@ class EligibilityOverride(models.Model):
 
     def __str__(self):
         return f"Override for {self.nomination_id}"
+
+
+class AttendanceImport(models.Model):
+    """One application of a meeting report: which marks it set, so that it can be undone."""
+
+    report = models.ForeignKey(AttendanceReport, on_delete=models.CASCADE, related_name="imports")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    applied_at = models.DateTimeField()
+    summary = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self):
+        return f"Import of {self.report} at {self.applied_at:%Y-%m-%d %H:%M}"
+
+
+class ImportedMark(models.Model):
+    """A mark an import set, with what it was before (no `previous_status`: there was no mark), and the
+    time the import set it: a mark whose `set_at` differs was changed again since, and undo leaves it."""
+
+    attendance_import = models.ForeignKey(AttendanceImport, on_delete=models.CASCADE, related_name="marks")
+    nomination = models.ForeignKey("nominations.Nomination", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Mark.Status.choices)
+    set_at = models.DateTimeField()
+    previous_status = models.CharField(max_length=10, choices=Mark.Status.choices, blank=True)
+    previous_source = models.CharField(max_length=10, choices=Mark.Source.choices, blank=True)
+    previous_minutes = models.PositiveIntegerField(null=True, blank=True)
+    previous_report = models.ForeignKey(
+        AttendanceReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous_set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attendance_import", "nomination"], name="attendance_import_one_row")
+        ]
+
+    def __str__(self):
+        return f"{self.nomination_id}: {self.previous_status or '—'} → {self.status}"

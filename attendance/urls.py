@@ -9,6 +9,8 @@ urlpatterns = [
     path("manage/projects/<str:code>/attendance/<int:session_id>/all-present/", views.all_present, name="all_present"),
     path("manage/projects/<str:code>/attendance/<int:session_id>/import/", views.report_upload, name="report_upload"),
     path("manage/projects/<str:code>/attendance/reports/<int:pk>/", views.report_preview, name="report"),
+    path("manage/projects/<str:code>/attendance/imports/<int:pk>/", views.import_detail, name="import"),
+    path("manage/projects/<str:code>/attendance/imports/<int:pk>/undo/", views.import_undo, name="import_undo"),
     path(
         "manage/projects/<str:code>/attendance/<int:session_id>/check-in/",
         views.check_in_screen,

@@ -18,7 +18,7 @@ from projects.models import Session
 from . import ical, imports, qr, selectors, services
 from .forms import ReasonForm, ReportUploadForm
 from .grid import RegisterMarkup, participation_table, register_grid
-from .models import AttendanceReport, Mark
+from .models import AttendanceImport, AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
 NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
@@ -82,6 +82,8 @@ def override(request, code, pk):
     project = project_selectors.project_get_for_secretariat(code=code)
     nomination = get_object_or_404(selectors.participants_of(project), pk=pk)
     form = ReasonForm(posted(request))
+    # From the certificates page's flag of a holder no longer eligible: back there once decided.
+    back_to_certificates = request.GET.get("back") == "certificates"
     if request.method == "POST" and form.is_valid():
         try:
             if "revoke" in request.POST:
@@ -97,6 +99,8 @@ def override(request, code, pk):
         except services.AttendanceError as error:
             form.add_error(None, error)
         else:
+            if back_to_certificates:
+                return redirect("certificates:manage", code=code)
             return redirect("attendance:register", code=code)
     return render(
         request,
@@ -106,6 +110,7 @@ def override(request, code, pk):
             "nomination": nomination,
             "form": form,
             "existing": getattr(nomination, "eligibility_override", None),
+            "back_to_certificates": back_to_certificates,
         },
     )
 
@@ -132,7 +137,12 @@ def report_upload(request, code, session_id):
             form.add_error("file", error)
         else:
             return redirect("attendance:report", code=code, pk=report.pk)
-    return render(request, "attendance/report_upload.html", {"project": project, "session": session, "form": form})
+    earlier = AttendanceImport.objects.filter(report__session=session).select_related("report", "applied_by")
+    return render(
+        request,
+        "attendance/report_upload.html",
+        {"project": project, "session": session, "form": form, "imports": earlier},
+    )
 
 
 def _assignments(request) -> dict[str, int]:
@@ -150,20 +160,36 @@ def report_preview(request, code, pk):
         AttendanceReport.objects.select_related("session__project"), pk=pk, session__project=project
     )
     assignments = _assignments(request)
-    overwrite = request.POST.get("overwrite_staff") == "on"
+    options = {
+        "overwrite_staff": request.POST.get("overwrite_staff") == "on",
+        "mark_missing_absent": request.POST.get("mark_missing_absent") == "on",
+    }
+    confirming = False
     if request.method == "POST" and "apply" in request.POST:
-        summary = imports.report_apply(
-            actor=request.user, report=report, assignments=assignments, overwrite_staff=overwrite
-        )
-        messages.success(
-            request,
-            f"Attendance imported for “{report.session.title}”: {summary['changed']} mark(s) changed, "
-            f"{summary['present']} present, {summary['absent']} absent"
-            f"{', ' + str(summary['kept_staff']) + ' staff mark(s) kept' if summary['kept_staff'] else ''}.",
-        )
-        return redirect("attendance:register", code=code)
+        try:
+            applied = imports.report_apply(
+                actor=request.user,
+                report=report,
+                assignments=assignments,
+                confirmed=request.POST.get("confirm", ""),
+                **options,
+            )
+        except imports.ConfirmationNeeded:
+            confirming = True  # the page again, asking to confirm the changes it lists
+        except services.AttendanceError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("attendance:register", code=code)
+        else:
+            summary = applied.summary
+            messages.success(
+                request,
+                f"Attendance imported for “{report.session.title}”: {summary['changed']} mark(s) changed, "
+                f"{summary['present']} present, {summary['absent']} absent"
+                f"{', ' + str(summary['kept_staff']) + ' staff mark(s) kept' if summary['kept_staff'] else ''}.",
+            )
+            return redirect("attendance:import", code=code, pk=applied.pk)
     try:
-        preview = imports.preview(report.session, imports.report_read(report), assignments=assignments)
+        preview = imports.preview(report.session, imports.report_read(report), assignments=assignments, **options)
     except services.AttendanceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("attendance:register", code=code)
@@ -175,10 +201,70 @@ def report_preview(request, code, pk):
             "report": report,
             "session": report.session,
             "preview": preview,
-            "summary": preview.summary_lines(overwrite_staff=overwrite),
-            "overwrite": overwrite,
+            "summary": preview.summary_lines(),
+            "confirming": confirming,
             "assignments": assignments,
             "participants": [row.nomination for row in preview.rows],
+            "imports": report.imports.select_related("applied_by"),
+        },
+    )
+
+
+def _import_for_secretariat(project, pk) -> AttendanceImport:
+    return get_object_or_404(
+        AttendanceImport.objects.select_related("report__session__project", "applied_by", "undone_by"),
+        pk=pk,
+        report__session__project=project,
+    )
+
+
+@secretariat_required
+def import_detail(request, code, pk):
+    """What an import changed, each mark before → after and as it is now; and the way to undo it."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    attendance_import = _import_for_secretariat(project, pk)
+    return render(
+        request,
+        "attendance/import.html",
+        {
+            "project": project,
+            "attendance_import": attendance_import,
+            "session": attendance_import.report.session,
+            "rows": imports.import_undo_plan(attendance_import),
+            "undoing": False,
+        },
+    )
+
+
+@secretariat_required
+def import_undo(request, code, pk):
+    """GET: what undoing would restore, and a button to confirm. POST: undo."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    attendance_import = _import_for_secretariat(project, pk)
+    if request.method == "POST":
+        try:
+            result = imports.attendance_import_undo(actor=request.user, attendance_import=attendance_import)
+        except services.AttendanceError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            kept = result["kept"]
+            messages.success(
+                request,
+                f"Import undone: {len(result['restored'])} mark(s) returned to what they were"
+                + (f"; {len(kept)} changed since the import and kept as they are: {', '.join(kept)}." if kept else "."),
+            )
+        return redirect("attendance:import", code=code, pk=attendance_import.pk)
+    rows = imports.import_undo_plan(attendance_import)
+    return render(
+        request,
+        "attendance/import.html",
+        {
+            "project": project,
+            "attendance_import": attendance_import,
+            "session": attendance_import.report.session,
+            "rows": rows,
+            "undoing": True,
+            "restorable": sum(row.restorable for row in rows),
         },
     )
 

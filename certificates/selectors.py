@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
+from apo_portal.db import count_of
 from attendance import selectors as attendance_selectors
-from projects.models import Project
+from attendance.models import ATTENDED, EligibilityOverride, Mark
+from projects.models import Project, Session
 
 from .models import Certificate
 
@@ -56,6 +58,12 @@ class CertificateRow:
     history: list[Certificate]
     urls: dict[str, str] = field(default_factory=dict)  # the certificate's actions (views.manage)
 
+    @property
+    def needs_decision(self) -> bool:
+        """A valid certificate whose holder is no longer eligible (PRODUCT.md rule 12): revoke it, or
+        keep it by an override with a reason. Nothing is revoked by itself."""
+        return self.certificate is not None and not self.participation.eligible
+
 
 def certificate_rows(project: Project) -> list[CertificateRow]:
     """Each participant with their participation, their valid certificate and any revoked ones."""
@@ -69,3 +77,26 @@ def certificate_rows(project: Project) -> list[CertificateRow]:
         valid = next((c for c in certificates if c.revoked_at is None), None)
         result.append(CertificateRow(row, valid, [c for c in certificates if c.revoked_at]))
     return result
+
+
+def certificates_needing_decision() -> QuerySet[Certificate]:
+    """Valid certificates whose holder is no longer eligible: fewer sessions attended (present or late)
+    than the project has, and no override (PRODUCT.md rules 5 and 12). Computed from the marks, whatever
+    changed them: an import, the register or a check-in. One query."""
+    attended = count_of(
+        Mark.objects.filter(
+            nomination=OuterRef("nomination"), session__project=OuterRef("project"), status__in=ATTENDED
+        ),
+        "nomination",
+    )
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True)
+        .annotate(
+            attended=attended,
+            session_total=count_of(Session.objects.filter(project=OuterRef("project")), "project"),
+        )
+        .filter(attended__lt=F("session_total"))
+        .exclude(Exists(EligibilityOverride.objects.filter(nomination=OuterRef("nomination"))))
+        .select_related("project", "nomination__economy")
+        .order_by("project__code", "holder_name", "pk")
+    )

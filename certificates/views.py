@@ -34,10 +34,18 @@ def manage(request, code):
     # Each certificate's links, each URL reversed once for the whole table: a batch has hundreds of rows,
     # and the table is fetched again every three seconds while their PDFs are being made.
     actions = {name: url_for_each_id(f"certificates:{name}", EACH_ID) for name in ("download", "revoke", "retry")}
+    override = url_for_each_id("attendance:override", project.code, EACH_ID)
     for row in rows:
         if row.certificate:
             row.urls = {name: url(row.certificate.pk) for name, url in actions.items()}
-    context = {"project": project, "rows": rows, "has_ended": services.project_has_ended(project)}
+            if row.needs_decision:
+                row.urls["override"] = override(row.participation.nomination.pk) + "?back=certificates"
+    context = {
+        "project": project,
+        "rows": rows,
+        "has_ended": services.project_has_ended(project),
+        "needing_decision": [row for row in rows if row.needs_decision],
+    }
     context["pending"] = any(row.certificate and row.certificate.render_status == "pending" for row in context["rows"])
     template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
     return render(request, template, context)

@@ -22,11 +22,15 @@ def _paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+HOME_DECISIONS = 20  # certificates to decide on listed on the Secretariat's home; the rest on each project's page
+
+
 def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("projects:catalogue")
     if user.is_secretariat:
+        from certificates.selectors import certificates_needing_decision
         from nominations.mail import outgoing_emails_needing_attention
 
         return render(
@@ -35,6 +39,8 @@ def home(request):
             {
                 "attention": selectors.projects_needing_attention(),
                 "emails_needing_attention": outgoing_emails_needing_attention().count(),
+                "certificates_needing_decision": list(certificates_needing_decision()[: HOME_DECISIONS + 1]),
+                "home_decisions": HOME_DECISIONS,
             },
         )
     if user.is_npo_officer:

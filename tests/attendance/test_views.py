@@ -122,14 +122,18 @@ def test_an_unmatched_person_can_be_assigned_by_hand(login, secretariat, worksho
 @pytest.mark.django_db
 def test_an_import_keeps_marks_set_by_staff_unless_asked(login, secretariat, workshop):
     project, session, people = workshop
-    services.mark_set(actor=secretariat, session=session, nomination=people["sunil"], status=Status.EXCUSED)
+    services.mark_set(actor=secretariat, session=session, nomination=people["maria"], status=Status.EXCUSED)
     client = login(secretariat)
     _upload(client, project, session)
     url = reverse("attendance:report", args=[project.code, AttendanceReport.objects.get().pk])
     client.post(url, {"apply": ""})
-    assert Mark.objects.get(nomination=people["sunil"]).status == Status.EXCUSED
-    client.post(url, {"apply": "", "overwrite_staff": "on"})
-    assert Mark.objects.get(nomination=people["sunil"]).status == Status.ABSENT
+    assert Mark.objects.get(nomination=people["maria"]).status == Status.EXCUSED
+    asked = client.post(url, {"apply": "", "overwrite_staff": "on"})
+    assert "Confirm: this import changes 1 existing mark" in page_text(asked)
+    assert Mark.objects.get(nomination=people["maria"]).status == Status.EXCUSED
+    confirm = asked.context["preview"].changes_digest
+    client.post(url, {"apply": "", "overwrite_staff": "on", "confirm": confirm})
+    assert Mark.objects.get(nomination=people["maria"]).status == Status.ABSENT
 
 
 @pytest.mark.django_db

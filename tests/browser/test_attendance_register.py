@@ -78,4 +78,7 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     assert page.get_by_text("Attendance imported for “Day 2”").is_visible()
     marks = dict(Mark.objects.filter(session=day2).values_list("nomination", "status"))
     assert marks == {anna.pk: "present", sunil.pk: "absent"}
+    # the import's page lists what it set (and can undo it); the register shows the result
+    assert page.get_by_role("row", name="Sunil Wijesinghe").get_by_text("no mark").is_visible()
+    page.get_by_role("link", name="Back to the register").click()
     assert page.get_by_text("2/2 Eligible").is_visible()  # Anna attended both days

@@ -553,7 +553,7 @@ def _grow(n: int):
 LIST_PAGES = [
     ("anonymous", "projects:catalogue", 4),  # years, economies, count, page
     ("secretariat", "manage:list", 4),  # years, economies, count, page
-    ("secretariat", "home", 5),  # four lists of what needs attention, undelivered e-mail
+    ("secretariat", "home", 6),  # four lists of what needs attention, undelivered e-mail, certificates to decide on
     ("npo_officer", "home", 1),  # open projects (the NPO and economy come with the user)
     ("participant", "home", 1),  # my projects
 ]

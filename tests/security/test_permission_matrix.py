@@ -13,7 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from attendance.ical import feed_token
-from attendance.models import AttendanceReport, EligibilityOverride, Mark
+from attendance.models import AttendanceImport, AttendanceReport, EligibilityOverride, ImportedMark, Mark
 from audit.models import AuditEntry
 from certificates import services as certificate_services
 from certificates.models import Certificate
@@ -106,6 +106,13 @@ def world(db):
         format="zoom",
         time_zone="Asia/Tokyo",
     )
+    mark = Mark.objects.get(session=session, nomination=nomination)
+    attendance_import = AttendanceImport.objects.create(
+        report=report, applied_by=users["secretariat"], applied_at=timezone.now()
+    )
+    ImportedMark.objects.create(
+        attendance_import=attendance_import, nomination=nomination, status="present", set_at=mark.set_at
+    )
     certificate_services.certificates_issue(actor=users["secretariat"], project=project)
     certificate = Certificate.objects.get()
     certificate_services.certificate_render(certificate_id=certificate.pk)
@@ -122,6 +129,7 @@ def world(db):
         "session": session,
         "nomination": nomination,
         "report": report,
+        "import": attendance_import,
         "certificate": certificate,
         "users": users,
     }
@@ -162,6 +170,8 @@ def _table(w):
         "attendance:all_present": ((p, s), POST_ONLY),
         "attendance:report_upload": ((p, s), SECRETARIAT),
         "attendance:report": ((p, w["report"].pk), SECRETARIAT),
+        "attendance:import": ((p, w["import"].pk), SECRETARIAT),
+        "attendance:import_undo": ((p, w["import"].pk), SECRETARIAT),
         "attendance:check_in_screen": ((p, s), SECRETARIAT),
         "attendance:override": ((p, n), SECRETARIAT),
         "attendance:check_in": ((s, "0123456789ab"), (302, 200, 404, 404, 404, 200)),
@@ -201,6 +211,7 @@ def _fingerprint():
         ),
         list(Project.objects.order_by("pk").values_list("pk", "status", "title", "code")),
         list(Mark.objects.order_by("pk").values_list("pk", "status", "source")),
+        list(AttendanceImport.objects.order_by("pk").values_list("pk", "undone_at")),
         list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at", "render_status", "holder_name")),
         [
             m.objects.count()

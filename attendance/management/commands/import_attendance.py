@@ -16,8 +16,30 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Print the summary; change nothing.")
         parser.add_argument("--time-zone", help="The time zone of the report's times (default: the project's).")
         parser.add_argument("--overwrite-staff", action="store_true", help="Also overwrite marks set by staff.")
+        parser.add_argument(
+            "--mark-missing-absent",
+            action="store_true",
+            help="Mark participants missing from the report absent over the marks they already have "
+            "(by default only those with no mark yet become absent).",
+        )
+        parser.add_argument(
+            "--confirm-changes",
+            action="store_true",
+            help="Apply even though existing marks change (the summary lists them).",
+        )
 
-    def handle(self, *args, session, file, dry_run, time_zone, overwrite_staff, **options):
+    def handle(
+        self,
+        *args,
+        session,
+        file,
+        dry_run,
+        time_zone,
+        overwrite_staff,
+        mark_missing_absent,
+        confirm_changes,
+        **options,
+    ):
         found = Session.objects.select_related("project").filter(pk=session).first()
         if found is None:
             raise CommandError(f"There is no session {session}.")
@@ -25,15 +47,23 @@ class Command(BaseCommand):
             raise CommandError(f"There is no file {file}.")
         zone = time_zone or found.project.time_zone
         data = file.read_bytes()
+        options = {"overwrite_staff": overwrite_staff, "mark_missing_absent": mark_missing_absent}
         try:
-            preview = imports.preview(found, imports.parse(found, data, zone))
-            for line in preview.summary_lines(overwrite_staff=overwrite_staff):
+            preview = imports.preview(found, imports.parse(found, data, zone), **options)
+            for line in preview.summary_lines():
                 self.stdout.write(line)
             if dry_run:
                 self.stdout.write("Dry run: nothing was changed.")
                 return
+            if preview.changes and not confirm_changes:
+                raise CommandError(
+                    f"This import changes {len(preview.changes)} existing mark(s), listed above; nothing was "
+                    "changed. Run again with --confirm-changes to apply it."
+                )
             report = imports.report_upload(actor=None, session=found, data=data, filename=file.name, time_zone=zone)
-            summary = imports.report_apply(actor=None, report=report, overwrite_staff=overwrite_staff)
+            applied = imports.report_apply(actor=None, report=report, confirmed=preview.changes_digest, **options)
         except AttendanceError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(self.style.SUCCESS(f"Applied: {summary['changed']} mark(s) changed."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Applied: {applied.summary['changed']} mark(s) changed (import {applied.pk}).")
+        )

@@ -202,10 +202,15 @@ class OutgoingEmail(models.Model):
     `key` names what the e-mail is about (an invitation to one candidate, one economy's outcome), so
     that asking twice writes nothing new: every e-mail is sent at most once (PRODUCT.md rule 7). A
     Celery task sends it after commit; a beat task picks up any the broker did not take.
+
+    A sender claims the row (pending → sending) before it hands the message to the mail server, and
+    only the claim's holder sends: a row left "sending" was perhaps delivered, so nothing sends it again
+    unless the Secretariat asks (`nominations/mail.py`).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -218,6 +223,7 @@ class OutgoingEmail(models.Model):
     last_error = models.TextField(blank=True)
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Thin Celery wrappers: they take ids, look the row up, and call a service."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from apo_portal.queue import enqueue
 
@@ -11,6 +12,12 @@ from . import mail
 def send_outgoing_email(self, email_id: int) -> None:
     try:
         mail.outgoing_email_send(email_id=email_id)
+    except OperationalError as error:
+        # The database was too busy to claim the e-mail (nothing was sent): try again soon; beat's sweep
+        # also finds it pending.
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
+        raise
     except mail.TemporaryMailError as error:
         final = self.request.retries >= self.max_retries
         mail.outgoing_email_failed(email_id=email_id, error=str(error), final=final)

@@ -13,11 +13,13 @@ import environ
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
+# Where the embedded defaults keep their files: the SQLite database, the file-system broker, beat's
+# schedule, uploads and (in the quick start) the mail sent.
+VAR_DIR = Path(env("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -90,6 +92,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The portal's queries are short; PostgreSQL's JIT compiled the reports' aggregates for 15-25 ms
     # each and saved nothing (bench/RESULTS.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The quick start's web server, worker and beat write to one SQLite file at once. WAL lets readers go on
+    # beside the writer; a writer waits up to 20 s for another (SQLite's default is 5 s, which a long write
+    # such as load_demo outlasts); and IMMEDIATE takes the write lock when a transaction begins, so that a
+    # transaction that read first never fails with "database is locked" when it comes to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,7 +171,8 @@ FORM_RENDERER = "apo_portal.forms.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# An empty EMAIL_URL counts as unset (the quick start then writes mail to files: local.py).
+EMAIL_CONFIG = environ.Env.email_url_config(env("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="APO Portal <no-reply@apo-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,6 +1,7 @@
 """Mail can fail (PRODUCT.md rule 7): passing SMTP errors are retried; the last failure is shown and can be
 sent again."""
 
+import datetime
 import smtplib
 
 import pytest
@@ -58,7 +59,9 @@ def test_a_permanent_smtp_error_is_not_retried(smtp_says):
     with pytest.raises(smtplib.SMTPResponseException):
         mail.outgoing_email_send(email_id=email.pk)
     email.refresh_from_db()
-    assert email.status == "pending"
+    # Failed for good after one try, and listed for the Secretariat: beat's sweep does not send it again.
+    assert (email.status, email.attempts, email.last_error) == ("failed", 1, "550 b'5.1.1 No such user'")
+    assert mail.outgoing_emails_overdue(older_than=datetime.timedelta(0)) == []
 
 
 @pytest.mark.django_db
@@ -135,3 +138,93 @@ def test_an_invitation_is_stored_without_its_token_and_sent_with_a_fresh_one(sec
     assert TOKEN_PLACEHOLDER not in django_mail.outbox[-1].body
     owed.refresh_from_db()
     assert not any(token in owed.body for token in tokens) and owed.status == OutgoingEmail.Status.SENT
+
+
+@pytest.fixture
+def database_too_busy_to_record(monkeypatch):
+    """Make the database refuse the write that records a sent e-mail, as SQLite does while another process
+    holds its write lock ("database is locked"), the first `times` times."""
+    from django.db import OperationalError, connection
+
+    monkeypatch.setattr(mail.time, "sleep", lambda seconds: None)
+    refused = []
+
+    def refuse_to_record(times: int):
+        def wrapper(execute, sql, params, many, context):
+            if (
+                sql.startswith('UPDATE "nominations_outgoingemail"')
+                and "sent" in (params or ())
+                and len(refused) < times
+            ):
+                refused.append(sql)
+                raise OperationalError("database is locked")
+            return execute(sql, params, many, context)
+
+        return connection.execute_wrapper(wrapper)
+
+    refuse_to_record.refused = refused
+    return refuse_to_record
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_is_never_repeated_because_recording_it_failed(database_too_busy_to_record):
+    email = _owed()
+    with database_too_busy_to_record(times=3):
+        send_outgoing_email.apply(args=[email.pk])
+    assert len(database_too_busy_to_record.refused) == 3  # the record was retried, not the send
+    email.refresh_from_db()
+    assert (email.status, email.attempts, len(django_mail.outbox)) == ("sent", 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_whose_send_could_not_be_recorded_waits_for_the_secretariat(
+    database_too_busy_to_record, login, secretariat, celery_eager
+):
+    email = _owed()
+    with database_too_busy_to_record(times=100), pytest.raises(mail.OutcomeNotRecorded):
+        send_outgoing_email.apply(args=[email.pk], throw=True)
+    assert len(django_mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == "sending"  # it was handed over, perhaps delivered: nothing sends it on its own
+    send_outgoing_email.apply(args=[email.pk])  # the task delivered again, and beat's sweep
+    from nominations.tasks import deliver_pending_emails
+
+    deliver_pending_emails.apply()
+    assert len(django_mail.outbox) == 1
+
+    client = login(secretariat)
+    assert "Every e-mail was delivered." in page_text(client.get(reverse("nominations:failed_emails")))
+    OutgoingEmail.objects.filter(pk=email.pk).update(claimed_at=email.claimed_at - datetime.timedelta(minutes=11))
+    page = page_text(client.get(reverse("nominations:failed_emails")))
+    assert "Interrupted while being sent: it may have been delivered." in page
+    assert "1 e-mail could not be delivered." in page_text(client.get(reverse("home")))
+    client.post(reverse("nominations:failed_emails"), {"email": email.pk})  # on the Secretariat's word
+    email.refresh_from_db()
+    assert (email.status, len(django_mail.outbox)) == ("sent", 2)
+
+
+@pytest.mark.django_db
+def test_a_subject_with_a_line_break_is_sent_on_one_line(secretariat):
+    assert mail.email_queue(
+        key="x:1",
+        to="an@example.org",
+        subject="APO 26-CP-01\r\nBcc: all@example.org",
+        template="certificates/email/ready.txt",
+        context={},
+        project=None,
+    )
+    email = OutgoingEmail.objects.get(key="x:1")
+    assert mail.outgoing_email_send(email_id=email.pk)
+    assert django_mail.outbox[0].subject == "APO 26-CP-01 Bcc: all@example.org"
+    assert django_mail.outbox[0].bcc == []
+
+
+@pytest.mark.django_db
+def test_an_email_django_refuses_to_write_is_marked_failed_not_queued_again():
+    email = _owed()
+    OutgoingEmail.objects.filter(pk=email.pk).update(subject="Results\nfor Indonesia")  # as written before
+    with pytest.raises(ValueError):
+        mail.outgoing_email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.status == "failed" and "BadHeaderError" in email.last_error
+    assert mail.outgoing_emails_overdue(older_than=datetime.timedelta(0)) == []

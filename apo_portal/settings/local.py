@@ -11,6 +11,12 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-do-not-deploy
 
 # The embedded defaults (SQLite, file-system broker, private uploads) keep their files under var/.
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405
+
+# Without EMAIL_URL the quick start writes each e-mail it sends to a file of its own under var/mail/, where
+# a person can read it (and the invitation's link in it), rather than onto the worker's console.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # noqa: F405
 if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
     # kombu lists the broker's folders without creating them: on a fresh clone the worker's start
     # and the first enqueue would fail with FileNotFoundError.

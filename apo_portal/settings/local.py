@@ -6,6 +6,10 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# Static files straight from their folders and node_modules, without collectstatic, with DEBUG on or off
+# (scripts/run turns it off, so that a person trying the portal meets its own error pages).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # Only for local use: production.py requires SECRET_KEY from the environment.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-do-not-deploy")
 

@@ -22,24 +22,12 @@ import time
 
 import pytest
 
+from tests.background.quick_start import quick_start_env
+
 pytestmark = [pytest.mark.slow]
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ECONOMIES = {"LK": 8, "ID": 8, "PH": 7, "IN": 7}  # 30 selected candidates
-
-
-def _env(var: pathlib.Path) -> dict:
-    """The quick start's configuration, whatever the shell running the tests points at (CI: PostgreSQL)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="apo_portal.settings.local",
-        PORTAL_VAR_DIR=str(var),
-        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
-        REDIS_URL="",
-        EMAIL_URL="",
-        DEBUG="false",
-    )
-    return env
 
 
 def _procfile(name: str, var: pathlib.Path) -> list[str]:
@@ -47,9 +35,7 @@ def _procfile(name: str, var: pathlib.Path) -> list[str]:
     line = next(line for line in (ROOT / "Procfile.dev").read_text().splitlines() if line.startswith(f"{name}:"))
     words = [word for word in shlex.split(line.partition(":")[2]) if word != "exec"]
     program = pathlib.Path(words[0]).name
-    return [sys.executable, "-m", program] + [
-        str(var / word.removeprefix("var/")) if word.startswith("var/") else word for word in words[1:]
-    ]
+    return [sys.executable, "-m", program] + [word.replace("${PORTAL_VAR_DIR:-var}", str(var)) for word in words[1:]]
 
 
 def _manage(env: dict, *args: str) -> None:
@@ -144,14 +130,14 @@ for _ in range(3):
 
 def test_announcing_on_the_quick_start_sends_each_person_one_email(tmp_path):
     var = tmp_path / "var"
-    env = _env(var)
+    env = quick_start_env(var)
     database, mail = var / "db.sqlite3", var / "mail"
     _manage(env, "migrate", "--noinput")
     _manage(env, "shell", "-c", SETUP.format(codes=list(ECONOMIES), economies=ECONOMIES))
 
     processes = [
-        _start(_procfile("worker", var) + ["-n", "first@%h"], env, tmp_path / "worker-1.log"),
-        _start(_procfile("worker", var) + ["-n", "second@%h"], env, tmp_path / "worker-2.log"),
+        _start(_procfile("worker-mail", var) + ["-n", "first@%h"], env, tmp_path / "worker-1.log"),
+        _start(_procfile("worker-mail", var) + ["-n", "second@%h"], env, tmp_path / "worker-2.log"),
         _start(_procfile("beat", var), env, tmp_path / "beat.log"),
     ]
     try:

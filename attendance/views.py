@@ -218,11 +218,8 @@ def _import_for_secretariat(project, pk) -> AttendanceImport:
     )
 
 
-@secretariat_required
-def import_detail(request, code, pk):
-    """What an import changed, each mark before → after and as it is now; and the way to undo it."""
-    project = project_selectors.project_get_for_secretariat(code=code)
-    attendance_import = _import_for_secretariat(project, pk)
+def _import_page(request, project, attendance_import, *, undoing: bool):
+    rows = imports.import_undo_plan(attendance_import)
     return render(
         request,
         "attendance/import.html",
@@ -230,10 +227,18 @@ def import_detail(request, code, pk):
             "project": project,
             "attendance_import": attendance_import,
             "session": attendance_import.report.session,
-            "rows": imports.import_undo_plan(attendance_import),
-            "undoing": False,
+            "rows": rows,
+            "undoing": undoing,
+            "restorable": sum(row.restorable for row in rows),
         },
     )
+
+
+@secretariat_required
+def import_detail(request, code, pk):
+    """What an import changed, each mark before → after and as it is now; and the way to undo it."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    return _import_page(request, project, _import_for_secretariat(project, pk), undoing=False)
 
 
 @secretariat_required
@@ -254,19 +259,7 @@ def import_undo(request, code, pk):
                 + (f"; {len(kept)} changed since the import and kept as they are: {', '.join(kept)}." if kept else "."),
             )
         return redirect("attendance:import", code=code, pk=attendance_import.pk)
-    rows = imports.import_undo_plan(attendance_import)
-    return render(
-        request,
-        "attendance/import.html",
-        {
-            "project": project,
-            "attendance_import": attendance_import,
-            "session": attendance_import.report.session,
-            "rows": rows,
-            "undoing": True,
-            "restorable": sum(row.restorable for row in rows),
-        },
-    )
+    return _import_page(request, project, attendance_import, undoing=True)
 
 
 # ------------------------------------------------------------------ self check-in by QR code

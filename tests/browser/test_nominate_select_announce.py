@@ -3,16 +3,10 @@
 import pytest
 
 from nominations.models import Nomination, OutgoingEmail
-from tests.factories import DEFAULT_PASSWORD, NPOOfficerFactory, ProjectFactory, SecretariatFactory
+from tests.browser.walk import log_in
+from tests.factories import NPOOfficerFactory, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _nominate(page, name, email):
@@ -34,7 +28,7 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     NPOOfficerFactory(email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo")
     SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")
 
-    _log_in(page, live_server.url, "npo@npslanka.gov.lk")
+    log_in(page, live_server.url, "npo@npslanka.gov.lk")
     page.get_by_role("link", name="Smart Manufacturing for SMEs").click()
     assert page.get_by_role("heading", name="Sri Lanka's nominations").is_visible()
     assert page.get_by_text("your time (Asia/Colombo)").is_visible()
@@ -49,7 +43,7 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     screenshot("npo-nominations")
     page.get_by_role("button", name="Log out").click()
 
-    _log_in(page, live_server.url, "officer@apo-tokyo.org")
+    log_in(page, live_server.url, "officer@apo-tokyo.org")
     page.goto(f"{live_server.url}/manage/projects/{project.code}/nominations/")
     page.get_by_label("Choose Dilshan Fernando").check()
     page.get_by_label("Decision").select_option(label="Select as participant")

@@ -6,16 +6,10 @@ import pytest
 
 from nominations import services
 from nominations.models import Nomination
-from tests.factories import DEFAULT_PASSWORD, NominationFactory, NPOOfficerFactory, ProjectFactory, SecretariatFactory
+from tests.browser.walk import log_in
+from tests.factories import NominationFactory, NPOOfficerFactory, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_the_new_nomination_page_of_a_closed_project_offers_nothing_to_type(live_server, page, screenshot):
@@ -24,7 +18,7 @@ def test_the_new_nomination_page_of_a_closed_project_offers_nothing_to_type(live
     project = ProjectFactory(title="Green Productivity", nomination_closes_at=closed, participating_economies=["LK"])
     NPOOfficerFactory(email="npo@npslanka.gov.lk", time_zone="Asia/Colombo")
 
-    _log_in(page, live_server.url, "npo@npslanka.gov.lk")
+    log_in(page, live_server.url, "npo@npslanka.gov.lk")
     page.goto(f"{live_server.url}/projects/{project.code}/nominations/new/")
     main = page.locator("main")
     assert main.get_by_role("textbox").count() == 0 and main.get_by_role("combobox").count() == 0
@@ -44,7 +38,7 @@ def test_an_npo_sees_its_candidate_under_review_until_the_results_are_announced(
     NominationFactory(project=project, full_name="Dilshan Fernando", priority_rank=2)
     services.nomination_decide(actor=staff, nomination=chamari, to=Nomination.Status.SELECTED, note="First choice")
 
-    _log_in(page, live_server.url, "npo@npslanka.gov.lk")
+    log_in(page, live_server.url, "npo@npslanka.gov.lk")
     page.goto(f"{live_server.url}/projects/{project.code}/nominations/")
     rows = page.locator("#economy-nominations tbody tr")
     assert [rows.nth(i).locator("td").nth(2).inner_text() for i in range(2)] == ["Under review", "Under review"]

@@ -9,7 +9,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 
 def secretariat_zone() -> zoneinfo.ZoneInfo:
@@ -29,3 +29,15 @@ def iso_in_zone(instant: datetime.datetime | None, zone) -> str:
     if isinstance(zone, str):
         zone = zoneinfo.ZoneInfo(zone)
     return timezone.localtime(instant, zone).isoformat(timespec="seconds")
+
+
+def reader_time_text(instant: datetime.datetime, *, project_zone=None, format: str = "j F Y, H:i") -> str:
+    """An instant as plain text for a message to the reader, in the words of the `reader_time` tag: in the
+    zone the request activated, labelled, and in `project_zone` beside it when that differs:
+    '15 March 2026, 20:29 your time (Asia/Colombo) · 15 March 2026, 23:59 project time (Asia/Tokyo)'."""
+    reader = timezone.get_current_timezone_name()
+    text = f"{dateformat.format(timezone.localtime(instant), format)} your time ({reader})"
+    if project_zone and str(project_zone) != reader:
+        there = dateformat.format(timezone.localtime(instant, zoneinfo.ZoneInfo(str(project_zone))), format)
+        text += f" · {there} project time ({project_zone})"
+    return text

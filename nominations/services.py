@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_path
 from accounts.models import User
+from apo_portal.zones import reader_time_text
 from audit.services import audit_log
 from projects.models import Project
 
@@ -65,9 +66,11 @@ def _lock_nomination(nomination: Nomination) -> Nomination:
 
 
 def _closed_message(project: Project, economy_id: int) -> str:
-    closed = timezone.localtime(selectors.closing_instant_for(project=project, economy_id=economy_id), project.zone)
+    closed = reader_time_text(
+        selectors.closing_instant_for(project=project, economy_id=economy_id), project_zone=project.time_zone
+    )
     return (
-        f"Nominations for {project.code} closed on {closed:%-d %B %Y at %H:%M} ({project.time_zone}). "
+        f"Nominations for {project.code} closed on {closed}. "
         "Nothing can be nominated, edited or withdrawn any more; ask the APO Secretariat for an extension."
     )
 

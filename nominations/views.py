@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import npo_officer_required, secretariat_required
 from apo_portal.forms import filter_selects
 from apo_portal.web import posted
+from apo_portal.zones import reader_time_text
 from audit.services import audit_log
 from projects import selectors as project_selectors
 
@@ -363,7 +363,7 @@ def extension_grant(request, code):
             messages.success(
                 request,
                 f"{form.cleaned_data['economy'].name} may nominate until "
-                f"{timezone.localtime(form.closes_at(), project.zone):%-d %B %Y, %H:%M} ({project.time_zone}).",
+                f"{reader_time_text(form.closes_at(), project_zone=project.time_zone)}.",
             )
             return redirect("nominations:review", code=project.code)
     return render(request, "nominations/extension_form.html", {"project": project, "form": form})

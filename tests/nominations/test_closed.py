@@ -73,7 +73,10 @@ def test_the_server_still_refuses_a_nomination_after_the_closing_instant(login, 
         reverse("nominations:create", args=[project.code]), {**candidate(), "submit": ""}
     )
     assert response.status_code == 200
-    assert "closed on 15 March 2026 at 23:59 (Asia/Tokyo)" in page_text(response)
+    assert (
+        "closed on 15 March 2026, 20:29 your time (Asia/Colombo) · 15 March 2026, 23:59 project time (Asia/Tokyo)."
+        in page_text(response)
+    )
     assert _form_controls(response.content.decode()) == []
     assert not Nomination.objects.exists()
 

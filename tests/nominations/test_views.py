@@ -109,7 +109,9 @@ def test_after_the_closing_date_the_pages_say_so_and_posts_change_nothing(login,
     detail = _text(client.get(reverse("nominations:detail", args=[nomination.pk])))
     assert "Everything here is read-only" in detail and "Submit to the APO Secretariat" not in detail
     response = client.post(reverse("nominations:create", args=[project.code]), candidate(), follow=True)
-    assert f"Nominations for {project.code} closed on 10 January 2026 at 23:59 (Asia/Colombo)." in _text(response)
+    assert f"Nominations for {project.code} closed on 10 January 2026, 23:59 your time (Asia/Colombo)." in _text(
+        response
+    )
     client.post(reverse("nominations:edit", args=[nomination.pk]), candidate(full_name="Changed"))
     client.post(reverse("nominations:action", args=[nomination.pk, "submit"]))
     nomination.refresh_from_db()
@@ -517,14 +519,22 @@ def test_the_history_reads_as_words_not_codes(login, secretariat, npo_officer):
 
 @pytest.mark.django_db
 def test_the_secretariat_grants_an_extension_from_its_page(login, secretariat, npo_officer):
-    project = ProjectFactory(nomination_closes_at=timezone.now() - datetime.timedelta(hours=1))
+    project = ProjectFactory(
+        nomination_closes_at=timezone.now() - datetime.timedelta(hours=1), time_zone="Asia/Colombo"
+    )
     day = timezone.localdate() + datetime.timedelta(days=3)
     response = login(secretariat).post(
         reverse("nominations:extension", args=[project.code]),
         {"economy": economy("LK").pk, "closing_date": day.isoformat(), "reason": "Holiday in Sri Lanka"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][1] == 302
     assert DeadlineExtension.objects.get().reason == "Holiday in Sri Lanka"
+    # The end of that day in Colombo is 03:29 the next morning in Tokyo, where the officer reads it.
+    tokyo = f"{day + datetime.timedelta(days=1):%-d %B %Y}, 03:29 your time (Asia/Tokyo)"
+    assert f"Sri Lanka may nominate until {tokyo} · {day:%-d %B %Y}, 23:59 project time (Asia/Colombo)." in _text(
+        response
+    )
     home = _text(login(npo_officer).get(reverse("home")))
     assert project.title in home and "(extended)" in home
 

@@ -73,3 +73,27 @@ def test_the_reports_fit_a_phone_and_the_economies_chart_names_every_economy(liv
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_an_npo_officers_candidates_fit_a_phone(live_server, browser):
+    """The economy's candidates with the reorder buttons: the table scrolls in its own box, and its visually
+    hidden "Reorder" header (absolutely positioned) no longer widens the page."""
+    from tests.browser.walk import log_in
+    from tests.factories import NPOOfficerFactory
+
+    project = ProjectFactory(participating_economies=["LK"])
+    for rank, name in enumerate(["Dilshan Fernando", "Chamari Jayasinghe", "Kasun Rathnayake"], start=1):
+        NominationFactory(
+            project=project,
+            full_name=name,
+            priority_rank=rank,
+            organization="National Productivity Secretariat, Sri Lanka",
+        )
+    NPOOfficerFactory(email="npo@npslanka.gov.lk")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, "npo@npslanka.gov.lk")
+    page.goto(f"{live_server.url}/projects/{project.code}/nominations/")
+    assert page.get_by_role("button", name="Move Chamari Jayasinghe up").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from apo_portal.zones import reader_time_text
 from audit.services import audit_log
 from nominations.models import Nomination
 from projects.models import Session
@@ -433,9 +434,7 @@ def attendance_import_undo(*, actor, attendance_import: AttendanceImport) -> dic
         .get(pk=attendance_import.pk)
     )
     if attendance_import.undone_at:
-        raise ImportUndoError(
-            f"This import was undone already, on {timezone.localtime(attendance_import.undone_at):%-d %B %Y, %H:%M}."
-        )
+        raise ImportUndoError(f"This import was undone already, on {reader_time_text(attendance_import.undone_at)}.")
     session = attendance_import.report.session
     restored, kept = [], []
     for row in import_undo_plan(attendance_import, lock=True):

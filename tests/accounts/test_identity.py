@@ -38,16 +38,22 @@ def test_the_one_rule_normalizes_case_width_and_the_domain():
         normalize_email("a@" + "x" * 70 + ".com")
 
 
+def _nominated_and_selected(*, officer, secretariat, project, email):
+    """Through the NPO's form path and the Secretariat's decision, as the address was typed."""
+    nomination = services.nomination_create(actor=officer, project=project, data=candidate(email=email), submit=True)
+    return services.nomination_decide(actor=secretariat, nomination=nomination, to=Nomination.Status.SELECTED)
+
+
 def _selected(project, email, code):
     return NominationFactory(project=project, email=email, economy=economy(code), status=Nomination.Status.SELECTED)
 
 
 def test_a_look_alike_address_is_another_person_with_its_own_invitation(
-    secretariat, django_capture_on_commit_callbacks, celery_eager
+    npo_officer, secretariat, django_capture_on_commit_callbacks, celery_eager
 ):
     first, second = ProjectFactory(), ProjectFactory()
-    victim = _selected(first, VICTIM, "ID")
-    other = _selected(second, LOOK_ALIKE_STORED, "LK")
+    victim = _nominated_and_selected(officer=npo_officer, secretariat=secretariat, project=first, email=VICTIM)
+    other = _nominated_and_selected(officer=npo_officer, secretariat=secretariat, project=second, email=LOOK_ALIKE)
     with django_capture_on_commit_callbacks(execute=True):
         services.project_announce(actor=secretariat, project=first, base_url="https://portal.example")
         services.project_announce(actor=secretariat, project=second, base_url="https://portal.example")
@@ -61,10 +67,14 @@ def test_a_look_alike_address_is_another_person_with_its_own_invitation(
     assert invitations == sorted([VICTIM, LOOK_ALIKE_STORED])
 
 
-def test_an_existing_account_does_not_capture_a_look_alike_nomination(secretariat, django_capture_on_commit_callbacks):
+def test_an_existing_account_does_not_capture_a_look_alike_nomination(
+    npo_officer, secretariat, django_capture_on_commit_callbacks
+):
     existing = ParticipantFactory(email=VICTIM)
     project = ProjectFactory()
-    nomination = _selected(project, LOOK_ALIKE_STORED, "LK")
+    nomination = _nominated_and_selected(
+        officer=npo_officer, secretariat=secretariat, project=project, email=LOOK_ALIKE
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.project_announce(actor=secretariat, project=project, base_url="https://portal.example")
     nomination.refresh_from_db()

@@ -136,6 +136,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return f"{self.full_name} <{self.email}>"
 
+    def save(self, *args, **kwargs):
+        # Whatever path an address takes in (factories, shell, fixtures), it is stored by the one rule.
+        self.email = normalize_email_or_none(self.email) or self.email
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         # The admin's forms save through here, not through the manager.

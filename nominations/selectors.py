@@ -275,13 +275,15 @@ def selected_with_existing_accounts(project: Project) -> list[dict]:
     """Each selected candidate not yet linked to an account whose exact (normalized) address already has
     one, with whose account it is: announcing links a participant's account (and sends staff or an NPO
     officer an invitation to the address they log in with), so the Secretariat sees it first (PRODUCT.md
-    rule 10). Three queries, whatever the size."""
+    rule 10). One query when there are none, three otherwise, whatever the size."""
     nominations = list(
         Nomination.objects.filter(project=project, status=Nomination.Status.SELECTED, participant__isnull=True)
         .filter(Exists(User.objects.filter(email=OuterRef("email"))))
         .select_related("economy")
         .order_by("economy__name", "full_name", "id")
     )
+    if not nominations:
+        return []  # one query on the review page, as usual
     accounts = {
         user.email: user
         for user in User.objects.filter(email__in=[n.email for n in nominations]).select_related("npo__economy")

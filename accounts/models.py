@@ -4,9 +4,11 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .email_address import InvalidEmailAddress, normalize_email, normalize_email_or_none
 
 
 @functools.cache
@@ -56,7 +58,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -72,9 +74,16 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("role", User.Role.SECRETARIAT)
         return self._create_user(email, password, **extra_fields)
 
+    @classmethod
+    def normalize_email(cls, email):
+        return normalize_email(email)
+
     def get_by_natural_key(self, email):
-        # E-mail addresses are compared without case: officers type them every way.
-        return self.get(email__iexact=email)
+        # Exactly the normalized address: a database case-insensitive comparison would fold look-alikes.
+        normal = normalize_email_or_none(email)
+        if normal is None:
+            raise self.model.DoesNotExist
+        return self.get(email=normal)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -114,7 +123,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             # An NPO officer belongs to exactly one NPO; nobody else belongs to one.
             models.CheckConstraint(
                 condition=(
@@ -127,6 +135,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.full_name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        # Whatever path an address takes in (factories, shell, fixtures), it is stored by the one rule.
+        self.email = normalize_email_or_none(self.email) or self.email
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # The admin's forms save through here, not through the manager.
+        try:
+            self.email = normalize_email(self.email)
+        except InvalidEmailAddress as error:
+            raise ValidationError({"email": str(error)}) from error
 
     def get_full_name(self):
         return self.full_name

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.email_address import normalize_email_or_none
 from apo_portal.zones import reader_time_text
 from audit.services import audit_log
 from nominations.models import Nomination
@@ -207,9 +208,9 @@ def preview(
     )
     by_email, by_name, ambiguous = {}, {}, set()
     for nomination in participants:
-        by_email[nomination.email.lower()] = nomination
+        by_email[nomination.email] = nomination
         if nomination.participant_id:
-            by_email.setdefault(nomination.participant.email.lower(), nomination)
+            by_email.setdefault(nomination.participant.email, nomination)
         key = reports.normalize_name(nomination.full_name)
         if key in by_name:
             ambiguous.add(key)  # two participants of one name: only e-mail or the officer can tell them apart
@@ -222,8 +223,9 @@ def preview(
     for index, attendee in enumerate(parsed.attendees):
         key = str(index)
         nomination, matched_by = None, ""
-        if attendee.email and attendee.email.lower() in by_email:
-            nomination, matched_by = by_email[attendee.email.lower()], "e-mail"
+        email = normalize_email_or_none(attendee.email) if attendee.email else None
+        if email in by_email:
+            nomination, matched_by = by_email[email], "e-mail"
         else:
             for name in (attendee.name, *attendee.other_names):
                 normal = reports.normalize_name(name)

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.models import Economy
 from projects.models import end_of_day
 
@@ -48,11 +49,12 @@ class NominationForm(forms.ModelForm):
         return name
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        try:
+            email = normalize_email(self.cleaned_data["email"])
+        except InvalidEmailAddress as error:
+            raise forms.ValidationError(str(error)) from error
         if self.project is not None:
-            twins = Nomination.objects.filter(project=self.project, email__iexact=email).exclude(
-                status=Status.WITHDRAWN
-            )
+            twins = Nomination.objects.filter(project=self.project, email=email).exclude(status=Status.WITHDRAWN)
             if self.instance.pk:
                 twins = twins.exclude(pk=self.instance.pk)
             if twins.exists():

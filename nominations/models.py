@@ -2,7 +2,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .files import ascii_name_slug, unicode_name_slug
@@ -101,10 +100,10 @@ class Nomination(models.Model):
             models.Index(fields=["participant", "status"]),
         ]
         constraints = [
-            # One candidate once per project; a withdrawn nomination does not block a new one.
+            # One candidate once per project; a withdrawn nomination does not block a new one. The address
+            # is compared exactly, as stored normalized (accounts/email_address.py): Lower() would fold.
             models.UniqueConstraint(
-                "project",
-                Lower("email"),
+                fields=["project", "email"],
                 condition=~models.Q(status="withdrawn"),
                 name="nominations_one_candidate_per_project",
                 violation_error_message="This candidate (same e-mail address) is already nominated for this project.",

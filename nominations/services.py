@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.invitations import invitation_path
 from accounts.models import User
 from apo_portal.zones import reader_time_text
@@ -106,7 +107,10 @@ def _record(*, actor, nomination: Nomination, action: str, changes=None, note=""
 def _candidate_data(data: dict) -> dict:
     clean = {field: data[field] for field in CANDIDATE_FIELDS if field in data}
     if "email" in clean:
-        clean["email"] = clean["email"].strip().lower()
+        try:
+            clean["email"] = normalize_email(clean["email"])
+        except InvalidEmailAddress as error:
+            raise NominationError(str(error)) from error
     if "full_name" in clean:
         clean["full_name"] = " ".join(clean["full_name"].split())
     return clean
@@ -413,7 +417,8 @@ def _participant_account(nomination: Nomination) -> User | None:
     """The participant account of a selected candidate, created the first time (no usable password)."""
     if nomination.participant_id:
         return nomination.participant
-    user = User.objects.filter(email__iexact=nomination.email).first()
+    # Only the exact normalized address is the same person; the review page shows such matches first.
+    user = User.objects.filter(email=normalize_email(nomination.email)).first()
     if user is None:
         user = User.objects.create_user(
             email=nomination.email,

@@ -313,6 +313,7 @@ def review(request, code):
             "suggestions": suggestion_links(selectors.promotion_suggestions(project, summary)),
             "decision_choices": DecisionForm.DECISIONS,
             "extensions": selectors.deadline_extensions(project),
+            "existing_accounts": selectors.selected_with_existing_accounts(project),
         },
     )
 
@@ -390,7 +391,13 @@ def announce(request, code):
                 messages.info(request, "Nothing new to announce: every result was already sent.")
         return redirect("nominations:review", code=project.code)
     return render(
-        request, "nominations/announce_confirm.html", {"project": project, "summary": selectors.quota_summary(project)}
+        request,
+        "nominations/announce_confirm.html",
+        {
+            "project": project,
+            "summary": selectors.quota_summary(project),
+            "existing_accounts": selectors.selected_with_existing_accounts(project),
+        },
     )
 
 

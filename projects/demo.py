@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.email_address import normalize_email
 from accounts.models import Economy, User
 from nominations.models import DECISIONS, Nomination
 
@@ -1801,7 +1802,9 @@ class _Password:
 def _load_users(economies: dict[str, Economy], tally: _Tally) -> dict[str, User]:
     password = _Password()
     users = {}
-    existing = {user.email.lower(): user for user in User.objects.filter(email__in=[u.email for u in DEMO_USERS])}
+    existing = {
+        user.email: user for user in User.objects.filter(email__in=[normalize_email(u.email) for u in DEMO_USERS])
+    }
     for spec in DEMO_USERS:
         economy = economies[spec.economy] if spec.economy else None
         values = {
@@ -1813,9 +1816,9 @@ def _load_users(economies: dict[str, Economy], tally: _Tally) -> dict[str, User]
             "is_superuser": spec.is_superuser,
             "is_active": True,
         }
-        user = existing.get(spec.email) or User.objects.filter(email__iexact=spec.email).first()
+        user = existing.get(normalize_email(spec.email))
         if user is None:
-            user = User(email=spec.email, password=password.encoded, **values)
+            user = User(email=normalize_email(spec.email), password=password.encoded, **values)
             user.save()
             tally.count("users", created=True)
         else:
@@ -1948,7 +1951,7 @@ def _submitted_at(spec: DemoProject, today: datetime.date, economy_index: int, r
 
 
 def _load_nominations(project, spec, *, economies, users, today, tally) -> None:
-    existing = {nomination.email.lower(): nomination for nomination in project.nominations.all()}
+    existing = {nomination.email: nomination for nomination in project.nominations.all()}
     officers = {user.economy: users[user.email] for user in NPO_OFFICERS}
     economy_index = {code: i for i, code in enumerate(spec.nominating)}
     for demo in _nomination_plan(spec, today):
@@ -1958,7 +1961,7 @@ def _load_nominations(project, spec, *, economies, users, today, tally) -> None:
             "economy_id": economies[demo.economy].pk,
             "full_name": candidate.full_name,
             "gender": candidate.gender,
-            "email": candidate.email,
+            "email": normalize_email(candidate.email),
             "designation": candidate.designation,
             "organization": organization,
             "organization_type": candidate.organization_type,
@@ -1979,7 +1982,7 @@ def _load_nominations(project, spec, *, economies, users, today, tally) -> None:
             if demo.status == NominationStatus.DRAFT
             else _submitted_at(spec, today, economy_index[demo.economy], demo.priority_rank),
         }
-        nomination = existing.get(candidate.email.lower())
+        nomination = existing.get(normalize_email(candidate.email))
         if nomination is None:
             nomination = Nomination(project=project, **values)
             nomination.full_clean()

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.email_address import normalize_email
 from accounts.models import Economy
 from nominations.forms import NominationForm
 from nominations.models import Nomination
@@ -41,7 +42,7 @@ def test_the_nomination_form_accepts_only_what_the_model_can_hold(full_name, ema
         name = form.cleaned_data["full_name"]
         assert name == " ".join(full_name.split()) and 0 < len(name) <= 200
         assert not BIDI_CONTROLS & set(name)
-        assert form.cleaned_data["email"] == form.cleaned_data["email"].strip().lower()
+        assert form.cleaned_data["email"] == normalize_email(form.cleaned_data["email"])
         assert len(form.cleaned_data["expectations"]) <= 4000
         assert gender in Nomination.Gender.values
     else:

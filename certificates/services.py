@@ -21,7 +21,7 @@ from apo_portal.queue import enqueue
 from apo_portal.zones import secretariat_date
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
-from nominations.mail import email_queue
+from nominations.mail import email_queue, outgoing_email_cancel
 from nominations.models import Nomination
 from projects.models import Project, Session
 
@@ -191,7 +191,8 @@ def certificate_retry(*, actor, certificate: Certificate) -> None:
 def certificate_revoke(
     *, actor, certificate: Certificate, reason: str, replaced_by: Certificate | None = None
 ) -> Certificate:
-    """Revoke with a written reason. Side effects: audit entry; verification shows it revoked (or replaced)."""
+    """Revoke with a written reason. Side effects: audit entry; verification shows it revoked (or replaced);
+    its e-mail to the holder, if not sent yet, is cancelled."""
     _secretariat(actor)
     if not reason.strip():
         raise CertificateError("Write the reason for revoking; the verification page shows that it was revoked.")
@@ -202,6 +203,8 @@ def certificate_revoke(
     locked.revoked_at, locked.revoked_on = now, secretariat_date(now)
     locked.revoked_by, locked.revocation_reason = actor, reason.strip()
     locked.save(update_fields=["revoked_at", "revoked_on", "revoked_by", "revocation_reason"])
+    # Its "certificate ready" e-mail, if still waiting, would send the holder a link that answers 404.
+    outgoing_email_cancel(key=f"certificate:{locked.pk}", reason="The certificate was revoked before it was sent.")
     audit_log(
         actor=actor,
         action="certificates.certificate.revoked",

@@ -135,6 +135,16 @@ def outgoing_emails_overdue(*, older_than: datetime.timedelta = datetime.timedel
     )
 
 
+def outgoing_email_cancel(*, key: str, reason: str) -> bool:
+    """No longer owe an e-mail that is still waiting (one being sent is past recall). Call it in the
+    transaction that made it moot. Returns whether one was cancelled."""
+    return bool(
+        OutgoingEmail.objects.filter(key=key, status=OutgoingEmail.Status.PENDING).update(
+            status=OutgoingEmail.Status.CANCELLED, last_error=reason
+        )
+    )
+
+
 def _interrupted() -> Q:
     """Claimed long enough ago that no worker is still at it (the task's hard time limit has passed twice):
     the worker died, or the database would not take the outcome, after the claim, perhaps after the message

@@ -212,6 +212,7 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"  # no longer owed (a certificate revoked before its e-mail went)
 
     key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()

@@ -197,3 +197,24 @@ def test_the_migration_dates_existing_certificates_in_the_secretariats_time_zone
         (datetime.date(2026, 12, 2), None),
         (datetime.date(2026, 12, 2), datetime.date(2026, 12, 2)),
     ]
+
+
+@pytest.mark.django_db
+def test_a_certificate_revoked_before_its_email_went_sends_the_holder_nothing(secretariat, finished_project):
+    from django.core import mail as django_mail
+
+    from nominations import mail
+
+    project, _, people = finished_project
+    services.certificates_issue(actor=secretariat, project=project)
+    certificate = Certificate.objects.get(nomination=people["minh"])
+    assert services.certificate_render(certificate_id=certificate.pk)
+    owed = OutgoingEmail.objects.get(key=f"certificate:{certificate.pk}")
+    assert owed.status == OutgoingEmail.Status.PENDING  # the broker has not taken it yet
+
+    services.certificate_revoke(actor=secretariat, certificate=certificate, reason="Issued by mistake")
+    owed.refresh_from_db()
+    assert (owed.status, owed.last_error) == ("cancelled", "The certificate was revoked before it was sent.")
+    assert mail.outgoing_email_send(email_id=owed.pk) is False
+    assert django_mail.outbox == []
+    assert owed not in mail.outgoing_emails_needing_attention()

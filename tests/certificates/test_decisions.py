@@ -84,6 +84,16 @@ def test_revoking_settles_the_flag(login, secretariat, issued):
     assert "no longer eligible" not in page_text(client.get(reverse("home")))
 
 
+def _add_holders_no_longer_eligible(secretariat, project, sessions, count: int) -> None:
+    """`count` participants who attended every session, were certified, then were marked absent from the first."""
+    for _ in range(count):
+        nomination = NominationFactory(project=project, status=Nomination.Status.SELECTED)
+        for session in sessions:
+            Mark.objects.create(session=session, nomination=nomination, status="present", set_at=sessions[0].ends_at)
+        services.certificates_issue(actor=secretariat, project=project, nominations=[nomination])
+        attendance_services.mark_set(actor=secretariat, session=sessions[0], nomination=nomination, status="absent")
+
+
 @pytest.mark.django_db
 def test_the_homes_flag_list_makes_the_same_number_of_queries_at_any_size(
     login, secretariat, issued, django_assert_num_queries
@@ -93,14 +103,7 @@ def test_the_homes_flag_list_makes_the_same_number_of_queries_at_any_size(
     with django_assert_num_queries(7):  # user, 4 project lists, failed e-mails, certificates to decide on
         assert client.get(reverse("home")).status_code == 200
     for size in (2, 12):
-        for _ in range(size):
-            nomination = NominationFactory(project=project, status=Nomination.Status.SELECTED)
-            for session in sessions:
-                Mark.objects.create(
-                    session=session, nomination=nomination, status="present", set_at=sessions[0].ends_at
-                )
-            services.certificates_issue(actor=secretariat, project=project, nominations=[nomination])
-            attendance_services.mark_set(actor=secretariat, session=sessions[0], nomination=nomination, status="absent")
+        _add_holders_no_longer_eligible(secretariat, project, sessions, size)
         with django_assert_num_queries(7):
             page = client.get(reverse("home"))
         assert len(page.context["certificates_needing_decision"]) == {2: 2, 12: 14}[size]
@@ -113,14 +116,7 @@ def test_the_certificates_page_with_flags_makes_the_same_number_of_queries_at_an
     project, sessions, people = issued
     client = login(secretariat)
     for size in (2, 12):
-        for _ in range(size):
-            nomination = NominationFactory(project=project, status=Nomination.Status.SELECTED)
-            for session in sessions:
-                Mark.objects.create(
-                    session=session, nomination=nomination, status="present", set_at=sessions[0].ends_at
-                )
-            services.certificates_issue(actor=secretariat, project=project, nominations=[nomination])
-            attendance_services.mark_set(actor=secretariat, session=sessions[0], nomination=nomination, status="absent")
+        _add_holders_no_longer_eligible(secretariat, project, sessions, size)
         # user, project, participants with their attendance, sessions, certificates, whether it has ended
         with django_assert_num_queries(6):
             page = client.get(reverse("certificates:manage", args=[project.code]))

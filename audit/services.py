@@ -1,5 +1,7 @@
 from django.db import models
 
+from apo_portal.client import client_ip
+
 from .models import AuditEntry
 
 
@@ -30,7 +32,7 @@ def security_event(*, action: str, request=None, user=None, note: str = "", **de
     """Record a security event (log-in, failed log-in, lock-out, denied access) in the audit log, with the
     address it came from. `user` may be None (an unknown e-mail address)."""
     if request is not None:
-        details.setdefault("ip", request.META.get("REMOTE_ADDR", ""))
+        details.setdefault("ip", client_ip(request))
         details.setdefault("path", request.path[:300])
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     return AuditEntry.objects.create(

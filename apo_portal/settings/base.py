@@ -23,6 +23,10 @@ VAR_DIR = Path(env("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# How many reverse proxies stand in front of the web server, each appending to X-Forwarded-For. With none
+# (the default) the client's own X-Forwarded-For and X-Forwarded-Proto are ignored; every throttle, the
+# lock-out and the audit log read the client's address through apo_portal/client.py.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXIES", default="") or 0)  # empty counts as unset
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,6 +122,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form's field is "username" (it holds the e-mail address); count it without case.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_CLIENT_IP_CALLABLE = "apo_portal.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -212,6 +217,7 @@ CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/10m")
 # When the cache cannot be reached the verification throttle lets look-ups through rather than refuse
 # everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
 RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "apo_portal.client.client_ip"
 # django-ratelimit warns that Django's own RedisCache is not on its tested list; its incr() is Redis'
 # atomic INCRBY, which is all the limiter needs. Without Redis (the quick start), the local-memory cache
 # counts per process: fine for one runserver; production sets REDIS_URL (docker-compose.yml does).

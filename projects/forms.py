@@ -106,6 +106,10 @@ class ProjectForm(forms.ModelForm):
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
+    def clean_title(self):
+        # One line: the title is printed in e-mail subjects, certificates and page headings.
+        return " ".join(self.cleaned_data["title"].split())
+
     def clean_notification_document(self):
         document = self.cleaned_data.get("notification_document")
         if document and hasattr(document, "content_type"):  # a new upload

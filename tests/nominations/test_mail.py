@@ -228,3 +228,31 @@ def test_an_email_django_refuses_to_write_is_marked_failed_not_queued_again():
     email.refresh_from_db()
     assert email.status == "failed" and "BadHeaderError" in email.last_error
     assert mail.outgoing_emails_overdue(older_than=datetime.timedelta(0)) == []
+
+
+@pytest.mark.django_db
+def test_a_project_title_with_a_line_break_still_sends_every_invitation_and_result(
+    secretariat, npo_officer, celery_eager, django_capture_on_commit_callbacks
+):
+    """The walk of issue 15, item 8: a title posted with CR/LF once left every invitation pending for ever."""
+    from nominations import services
+    from nominations.models import Nomination
+    from tests.factories import NominationFactory, ProjectFactory, economy
+
+    project = ProjectFactory(
+        code="26-CP-78-GE-DLN-A", title="Smart Factories\r\nfor Asia", participating_economies=["LK"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ("Amara", "Bandula"):
+            nomination = NominationFactory(project=project, economy=economy("LK"), full_name=name)
+            services.nomination_decide(actor=secretariat, nomination=nomination, to=Nomination.Status.SELECTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_announce(actor=secretariat, project=project, base_url="https://portal.example")
+    rows = OutgoingEmail.objects.filter(project=project)
+    assert rows.count() == 3  # two invitations and Sri Lanka's results
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    assert len(django_mail.outbox) == rows.count()
+    for message in django_mail.outbox:
+        assert "\r" not in message.subject and "\n" not in message.subject
+    invitations = [m.subject for m in django_mail.outbox if m.subject.startswith("You are selected")]
+    assert len(invitations) == 2 and all("Smart Factories for Asia" in subject for subject in invitations)

@@ -322,6 +322,13 @@ def test_the_secretariat_creates_a_draft_project_with_its_closing_instant(login,
 
 
 @pytest.mark.django_db
+def test_a_title_posted_with_line_breaks_is_saved_on_one_line(login, secretariat):
+    """It is printed in e-mail subjects, where a line break is a header of its own (issue 15, item 8)."""
+    login(secretariat).post(reverse("manage:create"), _project_form(title="Digital Transformation\r\nBcc: x@y.org "))
+    assert Project.objects.get().title == "Digital Transformation Bcc: x@y.org"
+
+
+@pytest.mark.django_db
 def test_all_member_economies_can_be_chosen_with_one_tick(login, secretariat):
     login(secretariat).post(reverse("manage:create"), _project_form(participating_economies=[], all_economies="on"))
     assert Project.objects.get().participating_economies.count() == 21

@@ -220,6 +220,9 @@ CACHES = {
 # Public certificate verification: enough for people checking certificates, far too few to guess
 # 100-bit codes.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/10m")
+# Password-reset requests: per address asked for (whether or not an account has it) and per client.
+PASSWORD_RESET_ADDRESS_RATE = env("PASSWORD_RESET_ADDRESS_RATE", default="3/h")
+PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/h")
 # When the cache cannot be reached the verification throttle lets look-ups through rather than refuse
 # everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
 RATELIMIT_FAIL_OPEN = True

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -53,10 +54,11 @@ def password_reset(request):
                     action="security.password_reset_throttled", request=request, username=address, throttled="address"
                 )
             else:
-                queued = password_reset_queue(address=address)
-                security_event(
-                    action="security.password_reset_requested", request=request, username=address, queued=queued
-                )
+                with transaction.atomic():  # the row and its audit entry: one commit
+                    queued = password_reset_queue(address=address)
+                    security_event(
+                        action="security.password_reset_requested", request=request, username=address, queued=queued
+                    )
             return redirect("accounts:password_reset_done")
     return render(request, "registration/password_reset_form.html", {"form": form})
 

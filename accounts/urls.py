@@ -15,15 +15,11 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done")),
-        name="password_reset",
-    ),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password_reset_complete")),
+        views.PortalPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

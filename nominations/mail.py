@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Case, F, Q, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import password_reset
 from accounts.invitations import with_tokens
 
 from .models import OutgoingEmail
@@ -66,10 +67,13 @@ def outgoing_email_send(*, email_id: int) -> bool:
     if email is None:
         return False
     try:
-        message = EmailMessage(subject=email.subject, body=with_tokens(email.body), to=[email.to])
+        message = _message(email)
     except Exception:
         _record(email_id, status=OutgoingEmail.Status.PENDING)  # nothing was handed over: another try may send
         raise
+    if message is None:
+        _record(email_id, status=OutgoingEmail.Status.CANCELLED, last_error=password_reset.NO_ACCOUNT)
+        return False
     try:
         message.send()
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError) as error:
@@ -86,6 +90,53 @@ def outgoing_email_send(*, email_id: int) -> bool:
         raise
     _record(email_id, status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
+
+
+def _message(email: OutgoingEmail) -> EmailMessage | None:
+    """The message as it is sent, its links' tokens made now. A password reset is written for the account
+    with the row's address, and is None when there is no such account (nothing is sent)."""
+    if password_reset.is_password_reset(email.key):
+        written = password_reset.password_reset_message(address=email.to)
+        if written is None:
+            return None
+        subject, body = written
+    else:
+        subject, body = email.subject, with_tokens(email.body)
+    return EmailMessage(subject=subject, body=body, to=[email.to])
+
+
+def password_reset_queue(*, address: str) -> bool:
+    """Owe `address` (normalized) a password-reset e-mail, whether or not an account has it: the same writes
+    either way, and the sender decides (`accounts/password_reset.py`). One row per address, written again
+    for each request once the last one is done (sent, cancelled, failed or interrupted); while one is still
+    waiting, a second request adds nothing. Returns whether one was queued. Side effect: a send task after
+    commit."""
+    key = password_reset.password_reset_key(address)
+    with transaction.atomic():
+        email, created = OutgoingEmail.objects.get_or_create(
+            key=key,
+            defaults={
+                "to": address,
+                "subject": password_reset.password_reset_subject(),
+                "body": password_reset.BODY_PLACEHOLDER,
+            },
+        )
+        queued = created or bool(
+            OutgoingEmail.objects.filter(
+                (~Q(status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING]) | _interrupted()),
+                pk=email.pk,
+            ).update(
+                status=OutgoingEmail.Status.PENDING,
+                attempts=0,
+                last_error="",
+                created_at=timezone.now(),
+                claimed_at=None,
+                sent_at=None,
+            )
+        )
+        if queued:
+            transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
+    return queued
 
 
 def _claim(email_id: int) -> OutgoingEmail | None:

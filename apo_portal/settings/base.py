@@ -112,19 +112,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Counts failed logins per account and address and locks them out for a while (django-axes).
+    # Counts failed logins per account and per address and locks them out for a while (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.EmailBackend",
 ]
+# Failed log-ins lock an account, from every address and however its address is spelled, after
+# AXES_FAILURE_LIMIT; and lock an address, for every account, after LOGIN_ADDRESS_FAILURE_LIMIT (higher: an
+# office's officers share one address). Each count lasts until the cool-off has passed since its last
+# failure (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # The login form's field is "username" (it holds the e-mail address); count it without case.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_CLIENT_IP_CALLABLE = "apo_portal.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,6 +220,9 @@ CACHES = {
 # Public certificate verification: enough for people checking certificates, far too few to guess
 # 100-bit codes.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/10m")
+# Password-reset requests: per address asked for (whether or not an account has it) and per client.
+PASSWORD_RESET_ADDRESS_RATE = env("PASSWORD_RESET_ADDRESS_RATE", default="3/h")
+PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/h")
 # When the cache cannot be reached the verification throttle lets look-ups through rather than refuse
 # everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
 RATELIMIT_FAIL_OPEN = True

@@ -36,8 +36,12 @@ def test_logout_is_a_post_and_ends_the_session(login, participant):
 
 
 @pytest.mark.django_db
-def test_password_reset_by_email_sets_a_new_password(client, participant):
-    client.post(reverse("accounts:password_reset"), {"email": participant.email})
+def test_password_reset_by_email_sets_a_new_password(
+    client, participant, django_capture_on_commit_callbacks, celery_eager
+):
+    # The e-mail goes through the outbox: the worker sends it after the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": participant.email})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [participant.email]
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)

@@ -130,3 +130,15 @@ class ImportedMark(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id}: {self.previous_status or '—'} → {self.status}"
+
+
+class CalendarFeed(models.Model):
+    """A participant's calendar feed link, once they have asked for a new one: a new key changes the link
+    (attendance/ical.py), and the old link then gives 404."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64)
+    renewed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Calendar feed of {self.user_id}"

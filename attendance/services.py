@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
 from audit.services import audit_log
 from nominations.models import Nomination
 from projects.models import Session
 
-from .models import EligibilityOverride, Mark
+from .models import CalendarFeed, EligibilityOverride, Mark
 
 Status = Mark.Status
 Source = Mark.Source
@@ -157,6 +157,23 @@ def check_in(*, user, session: Session, code: str) -> Mark:
         overwrite_staff=False,
     )
     return mark
+
+
+# ---------------------------------------------------------------- the calendar feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """A new link for the user's calendar feed; the old one gives 404 from now on (attendance/ical.py).
+    Side effects: audit entry `attendance.calendar_feed.renewed`."""
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"key": "", "renewed_at": timezone.now()}
+    )
+    feed.key, feed.renewed_at = get_random_string(32), timezone.now()
+    feed.save(update_fields=["key", "renewed_at"])
+    user.calendar_feed = feed
+    audit_log(actor=user, action="attendance.calendar_feed.renewed", target=user)
+    return feed
 
 
 # ---------------------------------------------------------------- eligibility

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -383,12 +382,17 @@ def my_calendar(request, code):
 
 
 def calendar_feed(request, token):
-    """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link."""
-    try:
-        user_id = signing.loads(token, salt=ical.FEED_SALT)
-    except signing.BadSignature as error:
-        raise Http404 from error
-    user = get_object_or_404(User, pk=user_id, is_active=True, role=User.Role.PARTICIPANT)
+    """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link
+    that changes with their password or when they ask for a new one (attendance/ical.py)."""
+    carried = ical.feed_user_id(token)
+    if carried is None:
+        raise Http404("No such calendar feed.")
+    user_id, digest = carried
+    user = get_object_or_404(
+        User.objects.select_related("calendar_feed"), pk=user_id, is_active=True, role=User.Role.PARTICIPANT
+    )
+    if not ical.feed_token_matches(user, digest):
+        raise Http404("This calendar link was replaced; the participant's page shows the new one.")
     sessions = (
         Session.objects.filter(
             project__nominations__participant=user, project__nominations__status=Nomination.Status.SELECTED
@@ -397,3 +401,18 @@ def calendar_feed(request, token):
         .distinct()
     )
     return ical.response(ical.sessions_calendar(sessions), filename="apo-sessions.ics")
+
+
+@require_POST
+@participant_required
+def calendar_feed_renew(request, code):
+    """A new link for the participant's calendar feed: the old one, if it leaked, stops working."""
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    get_object_or_404(selectors.participants_visible_to(request.user, project))
+    services.calendar_feed_renew(user=request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new link. The old link no longer works: subscribe again in your calendar app "
+        "with the new one below.",
+    )
+    return redirect("attendance:my_project", code=project.code)

@@ -36,6 +36,19 @@ def participants_visible_to(user, project: Project) -> QuerySet[Nomination]:
     return participants.none()
 
 
+def economy_selection_state(project: Project, economy_id: int) -> str:
+    """Why an NPO officer's economy has no participant to show in a project it takes part in:
+    "none_nominated", "awaiting_announcement" (its candidates are still under review, rule 11) or
+    "none_selected" (announced, and none was selected). One query."""
+    nominations = Nomination.objects.filter(project=project, economy_id=economy_id).exclude(
+        status=Nomination.Status.DRAFT
+    )
+    seen = nominations.aggregate(submitted=Count("pk"), announced=Count("pk", filter=~Q(announced_status="")))
+    if not seen["submitted"]:
+        return "none_nominated"
+    return "none_selected" if seen["announced"] else "awaiting_announcement"
+
+
 def with_participation(participants: QuerySet[Nomination], project: Project) -> QuerySet[Nomination]:
     """Each participant annotated with `attended` (sessions present or late), `session_total` (every
     scheduled session of the project, also those still to come) and `has_override`."""

@@ -315,14 +315,23 @@ def participants_page(request, code):
     """Participation per participant: the NPO sees their economy's, a participant their own."""
     project = project_selectors.project_get_for_viewer(user=request.user, code=code)
     participants = selectors.participants_visible_to(request.user, project)
-    if request.user.is_participant and not participants.exists():
+    user = request.user
+    if user.is_participant and not participants.exists():
         raise Http404("You are not a participant of this project.")
-    certificates = _valid_certificates(request.user, project)
+    selection_state = ""
+    if user.is_npo_officer and not participants.exists():
+        # A project the economy takes no part in has nothing of theirs: 404, as its nominations page is. One it
+        # takes part in keeps its page (the project page links to it), saying why no one is listed yet.
+        if not project.participating_economies.filter(pk=user.economy_id).exists():
+            raise Http404("Your economy does not participate in this project.")
+        selection_state = selectors.economy_selection_state(project, user.economy_id)
+    certificates = _valid_certificates(user, project)
     # The rows' HTML is built in Python (attendance/grid.py): 198 participants × 23 sessions took 134 ms as templates.
     context = {
         "project": project,
         "any_certificate": bool(certificates),
-        "revoked_certificates": _revoked_certificates(request.user, project),
+        "revoked_certificates": _revoked_certificates(user, project),
+        "selection_state": selection_state,
     }
     return render(
         request, "attendance/participants.html", {**context, **participation_table(project, participants, certificates)}

@@ -306,3 +306,38 @@ def test_the_register_makes_the_same_number_of_queries_at_any_size(login, secret
             services.mark_set(actor=secretariat, session=session, nomination=nomination, status=Status.PRESENT)
         with django_assert_num_queries(5):  # user (the session is in the cache), project, sessions, participants, marks
             assert client.get(reverse("attendance:register", args=[project.code])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_participants_page_of_a_project_the_officers_economy_takes_no_part_in_is_404(login, workshop):
+    """Issue 15, item 10: a project without the officer's economy has nothing of theirs, as its nominations
+    page has not: 404, not an empty page."""
+    from tests.factories import NPOOfficerFactory
+
+    project, session, people = workshop  # Sri Lanka and the Philippines take part
+    vietnam = NPOOfficerFactory(npo=economy("VN").npo)
+    assert login(vietnam).get(reverse("attendance:participants", args=[project.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_participants_page_says_why_an_economy_that_takes_part_has_no_one_listed(login, workshop):
+    """A participating economy keeps its page (the project page links to it), which says why no one is listed."""
+    from tests.factories import NPOOfficerFactory
+
+    project, session, people = workshop
+    project.participating_economies.add(economy("TH"))
+    thailand = NPOOfficerFactory(npo=economy("TH").npo)
+    url = reverse("attendance:participants", args=[project.code])
+    assert "Thailand nominated no candidate for this project." in page_text(login(thailand).get(url))
+    candidate = NominationFactory(
+        project=project,
+        economy=economy("TH"),
+        status=Nomination.Status.REJECTED,
+        announced_status="",
+        full_name="Somchai Ratana",
+    )
+    page = page_text(login(thailand).get(url))
+    assert "has not announced its selection for this project yet" in page and "Somchai" not in page
+    Nomination.objects.filter(pk=candidate.pk).update(announced_status=Nomination.Status.REJECTED)
+    page = page_text(login(thailand).get(url))
+    assert "No participant from Thailand was selected for this project." in page and "Somchai" not in page

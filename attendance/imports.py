@@ -369,6 +369,7 @@ def report_apply(
                     previous_report_id=before.report_id if before else None,
                     previous_set_by_id=before.set_by_id if before else None,
                     previous_set_at=before.set_at if before else None,
+                    previous_check_in_id=before.check_in_id if before else None,
                 )
             )
     ImportedMark.objects.bulk_create(recorded)
@@ -454,10 +455,11 @@ def attendance_import_undo(*, actor, attendance_import: AttendanceImport) -> dic
                 before.previous_source,
                 before.previous_minutes,
             )
-            mark.report_id, mark.set_by_id, mark.set_at = (
+            mark.report_id, mark.set_by_id, mark.set_at, mark.check_in_id = (
                 before.previous_report_id,
                 before.previous_set_by_id,
                 before.previous_set_at,
+                before.previous_check_in_id,
             )
             mark.save()
         restored.append(nomination.full_name)

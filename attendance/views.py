@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
 from accounts.models import User
+from apo_portal.client import client_ip as client_address  # behind trusted proxies, the client's own address
 from apo_portal.web import posted
 from nominations.models import Nomination
 from projects import selectors as project_selectors
@@ -268,16 +269,19 @@ def import_undo(request, code, pk):
 def check_in_screen(request, code, session_id):
     project = project_selectors.project_get_for_secretariat(code=code)
     session = selectors.session_for_secretariat(project=project, session_id=session_id)
-    url = request.build_absolute_uri(reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)]))
-    context = {
-        "project": project,
-        "session": session,
-        "qr_svg": qr.svg(url),
-        "url": url,
-        "window": services.check_in_window(session),
-        "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
-        "participant_count": selectors.participants_of(project).count(),
-    }
+    context = {"project": project, "session": session, "offered": services.self_check_in_offered(session)}
+    if context["offered"]:
+        url = request.build_absolute_uri(
+            reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)])
+        )
+        context |= {
+            "qr_svg": qr.svg(url),
+            "url": url,
+            "period": services.CHECK_IN_PERIOD,
+            "window": services.check_in_window(session),
+            "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
+            "participant_count": selectors.participants_of(project).count(),
+        }
     template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"
     return render(request, template, context)
 
@@ -292,13 +296,21 @@ def check_in(request, session_id, code):
     if not (request.user.is_secretariat or is_participant):
         raise Http404("You are not a participant of this project.")  # nor may you learn what the session is
     error, mark = None, None
-    if request.method == "POST":
+    if not services.self_check_in_offered(session):
+        error = services.NOT_OFFERED
+    elif request.method == "POST":
         try:
-            mark = services.check_in(user=request.user, session=session, code=code)
+            mark = services.check_in(
+                user=request.user,
+                session=session,
+                code=code,
+                client_address=client_address(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
         except (services.AttendanceError, PermissionDenied) as refusal:
             error = " ".join(getattr(refusal, "messages", [str(refusal)]))
     elif not services.check_in_code_is_current(session, code):
-        error = "This QR code has expired. Scan the code on the screen again."
+        error = services.EXPIRED
     return render(
         request,
         "attendance/check_in.html",

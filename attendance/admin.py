@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AttendanceImport, AttendanceReport, EligibilityOverride, Mark
+from .models import AttendanceImport, AttendanceReport, CheckIn, EligibilityOverride, Mark
 
 
 @admin.register(Mark)
@@ -52,6 +52,21 @@ class AttendanceImportAdmin(admin.ModelAdmin):
     list_select_related = ["report__session", "applied_by"]
     # Imports are applied and undone from the Secretariat's pages, which audit both.
     readonly_fields = [f.name for f in AttendanceImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Every self check-in, with the code's window and the device: to look into check-ins that do not look like
+    a room (the same device for two participants, an address far from the venue)."""
+
+    list_display = ["nomination", "session", "at", "window_starts_at", "client_address", "marked"]
+    list_filter = ["marked"]
+    list_select_related = ["nomination", "session"]
+    search_fields = ["nomination__full_name", "session__project__code", "client_address"]
+    readonly_fields = [f.name for f in CheckIn._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -2,13 +2,14 @@ from django import forms
 
 from accounts.models import time_zone_choices
 
-from .reports import MAX_REPORT_BYTES
+from .reports import MAX_REPORT_BYTES, MAX_REPORT_ROWS
 
 
 class ReportUploadForm(forms.Form):
     file = forms.FileField(
         label="Zoom or Teams attendance report",
-        help_text=f"The file as Zoom or Teams exports it (.csv), at most {MAX_REPORT_BYTES // 1024 // 1024} MB.",
+        help_text=f"The file as Zoom or Teams exports it (.csv), at most {MAX_REPORT_BYTES // 1024 // 1024} MB and "
+        f"{MAX_REPORT_ROWS:,} rows.",
     )
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="The time zone of the account that exported the report."

@@ -31,6 +31,14 @@ class Mark(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     set_at = models.DateTimeField()
+    check_in = models.ForeignKey(
+        "CheckIn",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The self check-in that set this mark: when, with which code, from which device.",
+    )
 
     class Meta:
         constraints = [
@@ -69,6 +77,31 @@ class AttendanceReport(models.Model):
 
     def __str__(self):
         return f"{self.format} report {self.original_name} for session {self.session_id}"
+
+
+class CheckIn(models.Model):
+    """One self check-in by a participant's phone: the code's time window and the device it came from, kept
+    whatever later happens to the mark (an import or staff may change it), so that staff can tell how a mark
+    was made and notice check-ins that do not look like a room (issue 15, item 7)."""
+
+    session = models.ForeignKey("projects.Session", on_delete=models.CASCADE, related_name="check_ins")
+    nomination = models.ForeignKey("nominations.Nomination", on_delete=models.CASCADE, related_name="check_ins")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField()
+    code_window = models.PositiveBigIntegerField(
+        help_text="The code's time window: its start is code_window × the code's period (seconds since 1970)."
+    )
+    window_starts_at = models.DateTimeField(help_text="When the code used began to be shown.")
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    marked = models.BooleanField(help_text="False: the mark was left as it was (set by staff, or checked in already).")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["session", "nomination"])]
+
+    def __str__(self):
+        return f"Check-in of {self.nomination_id} @ {self.session_id} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class EligibilityOverride(models.Model):
@@ -122,6 +155,7 @@ class ImportedMark(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     previous_set_at = models.DateTimeField(null=True, blank=True)
+    previous_check_in = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -130,3 +164,15 @@ class ImportedMark(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id}: {self.previous_status or '—'} → {self.status}"
+
+
+class CalendarFeed(models.Model):
+    """A participant's calendar feed link, once they have asked for a new one: a new key changes the link
+    (attendance/ical.py), and the old link then gives 404."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64)
+    renewed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Calendar feed of {self.user_id}"

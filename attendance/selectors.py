@@ -1,9 +1,11 @@
 """Reads of attendance that depend on who is asking."""
 
+import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from nominations import rules as nomination_rules
 from nominations.models import Nomination
@@ -34,6 +36,19 @@ def participants_visible_to(user, project: Project) -> QuerySet[Nomination]:
     if user.is_participant:
         return participants.filter(participant=user)
     return participants.none()
+
+
+def economy_selection_state(project: Project, economy_id: int) -> str:
+    """Why an NPO officer's economy has no participant to show in a project it takes part in:
+    "none_nominated", "awaiting_announcement" (its candidates are still under review, rule 11) or
+    "none_selected" (announced, and none was selected). One query."""
+    nominations = Nomination.objects.filter(project=project, economy_id=economy_id).exclude(
+        status=Nomination.Status.DRAFT
+    )
+    seen = nominations.aggregate(submitted=Count("pk"), announced=Count("pk", filter=~Q(announced_status="")))
+    if not seen["submitted"]:
+        return "none_nominated"
+    return "none_selected" if seen["announced"] else "awaiting_announcement"
 
 
 def with_participation(participants: QuerySet[Nomination], project: Project) -> QuerySet[Nomination]:
@@ -84,11 +99,27 @@ class CellMark(NamedTuple):
     status: str
     source: str
     minutes: int | None  # inside the session, by a meeting report
-    set_by_name: str | None  # None: nobody (a self check-in, or the user is gone)
+    set_by_name: str | None  # None: nobody (the user is gone); for a self check-in, the participant
+    # A self check-in: when, the start of the code's window, and the device (address, user agent).
+    checked_in_at: datetime.datetime | None = None
+    code_shown_at: datetime.datetime | None = None
+    client_address: str | None = None
+    user_agent: str = ""
 
     @classmethod
     def of(cls, mark: Mark) -> "CellMark":
-        return cls(mark.status, mark.source, mark.minutes, mark.set_by.full_name if mark.set_by else None)
+        check_in = mark.check_in if mark.check_in_id else None
+        return cls(
+            mark.status,
+            mark.source,
+            mark.minutes,
+            mark.set_by.full_name if mark.set_by else None,
+            *(
+                (check_in.at, check_in.window_starts_at, check_in.client_address, check_in.user_agent)
+                if check_in
+                else ()
+            ),
+        )
 
     @property
     def label(self) -> str:
@@ -96,22 +127,42 @@ class CellMark(NamedTuple):
 
     @property
     def title(self) -> str:
-        """The status, how it was set, minutes in the session and by whom."""
+        """The status, how it was set, minutes in the session and by whom; for a self check-in, when, with the
+        code of which moment, and from which device."""
         parts = [self.label, SOURCE_LABELS.get(self.source, self.source)]
         if self.minutes is not None:
             parts.append(f"{self.minutes} min")
         if self.set_by_name is not None:
             parts.append(self.set_by_name)
+        if self.checked_in_at is not None:
+            parts.append(f"at {timezone.localtime(self.checked_in_at):%d %b %H:%M:%S}")
+            parts.append(f"code shown from {timezone.localtime(self.code_shown_at):%H:%M:%S}")
+            parts.append(f"from {self.client_address or 'an unknown address'}")
+            if self.user_agent:
+                parts.append(self.user_agent[:120])
         return " · ".join(parts)
+
+
+CELL_FIELDS = (
+    "nomination_id",
+    "session_id",
+    "status",
+    "source",
+    "minutes",
+    "set_by__full_name",
+    "check_in__at",
+    "check_in__window_starts_at",
+    "check_in__client_address",
+    "check_in__user_agent",
+)
 
 
 def marks_by_cell(sessions: list[Session], nominations: list[Nomination]) -> dict[tuple[int, int], CellMark]:
     """The marks of these participants in these sessions by (nomination id, session id): one query."""
     marks = Mark.objects.filter(session__in=[s.pk for s in sessions], nomination__in=[n.pk for n in nominations])
-    fields = ("nomination_id", "session_id", "status", "source", "minutes", "set_by__full_name")
     return {
-        (n, s): CellMark(status, source, minutes, by)
-        for n, s, status, source, minutes, by in marks.values_list(*fields)
+        (n, s): CellMark(status, source, minutes, by, at, shown, address, agent or "")
+        for n, s, status, source, minutes, by, at, shown, address, agent in marks.values_list(*CELL_FIELDS)
     }
 
 

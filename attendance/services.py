@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
 from audit.services import audit_log
 from nominations.models import Nomination
 from projects.models import Session
 
-from .models import EligibilityOverride, Mark
+from .models import CalendarFeed, CheckIn, EligibilityOverride, Mark
 
 Status = Mark.Status
 Source = Mark.Source
@@ -44,10 +44,12 @@ def mark_set(
     minutes: int | None = None,
     report=None,
     overwrite_staff: bool = True,
+    check_in=None,
 ) -> tuple[Mark | None, bool]:
     """Set one participant's mark for one session. Returns (mark, changed).
 
-    A mark set by staff is kept when `overwrite_staff` is false (imports, self check-in). Side effects:
+    A mark set by staff is kept when `overwrite_staff` is false (imports, self check-in). `check_in`: the
+    self check-in that sets it (kept on the mark until something else sets it). Side effects:
     audit entry `attendance.mark.set` when something changed."""
     _participant(session, nomination)
     if status not in Status.values:
@@ -61,7 +63,7 @@ def mark_set(
             return mark, False
         old = mark.status
         mark.status, mark.source, mark.minutes, mark.report = status, source, minutes, report
-        mark.set_by, mark.set_at = actor, timezone.now()
+        mark.set_by, mark.set_at, mark.check_in = actor, timezone.now(), check_in
         mark.save()
     else:
         old = None
@@ -76,6 +78,7 @@ def mark_set(
                     report=report,
                     set_by=actor,
                     set_at=timezone.now(),
+                    check_in=check_in,
                 )
         except IntegrityError:  # another request marked the same cell a moment ago: theirs stands
             return Mark.objects.get(session=session, nomination=nomination), False
@@ -105,19 +108,49 @@ def marks_all_present(*, actor, session: Session) -> int:
 
 # ---------------------------------------------------------------- self check-in by QR code
 
-CHECK_IN_PERIOD = 60  # seconds: the code on the screen changes every minute
+# The code on the check-in screen changes every 30 seconds, and a check-in is accepted with the code on the
+# screen now or the one just before it (a scan can straddle the change): a code works for at most a minute
+# after it appears, and at most 30 seconds after it left the screen. A relayed code is of use only to
+# someone who gets it at once; shorter still would turn away participants whose phone is slow to open the
+# link or who tap a little late. What remains is said in the README: within that minute, a participant in
+# the room can still pass the code to a friend outside.
+CHECK_IN_PERIOD = 30  # seconds
+CHECK_IN_ACCEPTED_WINDOWS = 2  # the current window and the one before
+NOT_OFFERED = (
+    "Self check-in is not offered for online sessions: attendance of a digital project comes from the meeting "
+    "report or is marked by the Secretariat."
+)
+EXPIRED = "This QR code has expired. Scan the code on the screen again."
 
 
-def check_in_code(session: Session, *, at: float | None = None) -> str:
-    """The code the check-in screen shows now: an HMAC of the session and the current minute."""
-    step = int((time.time() if at is None else at) // CHECK_IN_PERIOD)
-    return salted_hmac("attendance.check_in", f"{session.pk}:{step}").hexdigest()[:12]
+def self_check_in_offered(session: Session) -> bool:
+    """Only where people are in a room: face-to-face and hybrid projects. In a digital project no screen
+    is in a room, so a code would only ever be relayed."""
+    return session.project.modality != session.project.Modality.DIGITAL
+
+
+def check_in_window_of(at: float | None = None) -> int:
+    """The number of the code's time window at `at` (seconds since 1970; now by default)."""
+    return int((time.time() if at is None else at) // CHECK_IN_PERIOD)
+
+
+def check_in_code(session: Session, *, at: float | None = None, window: int | None = None) -> str:
+    """The code the check-in screen shows in a window: an HMAC of the session and the window's number."""
+    window = check_in_window_of(at) if window is None else window
+    return salted_hmac("attendance.check_in", f"{session.pk}:{CHECK_IN_PERIOD}:{window}").hexdigest()[:12]
+
+
+def check_in_code_window(session: Session, code: str) -> int | None:
+    """The window whose code this is, if it is accepted now (this window's or the one before), else None."""
+    now = check_in_window_of()
+    for window in range(now, now - CHECK_IN_ACCEPTED_WINDOWS, -1):
+        if constant_time_compare(code, check_in_code(session, window=window)):
+            return window
+    return None
 
 
 def check_in_code_is_current(session: Session, code: str) -> bool:
-    """This minute's code or the last one (a scan can straddle the change), never an older one."""
-    now = time.time()
-    return any(constant_time_compare(code, check_in_code(session, at=now - back)) for back in (0, CHECK_IN_PERIOD))
+    return check_in_code_window(session, code) is not None
 
 
 def check_in_window(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
@@ -126,13 +159,18 @@ def check_in_window(session: Session) -> tuple[datetime.datetime, datetime.datet
 
 
 @transaction.atomic
-def check_in(*, user, session: Session, code: str) -> Mark:
+def check_in(*, user, session: Session, code: str, client_address: str | None = None, user_agent: str = "") -> Mark:
     """A participant marks themselves present by scanning the session's QR code.
 
-    Refused for an old code, for anyone not selected for this project, and outside the session's window
-    (plus the grace). A mark the Secretariat set stays as it is. Side effects: audit entry."""
-    if not check_in_code_is_current(session, code):
-        raise AttendanceError("This QR code has expired. Scan the code on the screen again.")
+    Refused in a digital project, for a code no longer accepted, for anyone not selected for this project,
+    and outside the session's window (plus the grace). A mark the Secretariat set stays as it is. Side
+    effects: a CheckIn row (the code's window, the time, the client's address and user agent) linked from
+    the mark it set; the mark's audit entry."""
+    if not self_check_in_offered(session):
+        raise AttendanceError(NOT_OFFERED)
+    window = check_in_code_window(session, code)
+    if window is None:
+        raise AttendanceError(EXPIRED)
     nomination = (
         Nomination.objects.filter(project_id=session.project_id, participant=user, status=Nomination.Status.SELECTED)
         .select_related("economy")
@@ -148,15 +186,48 @@ def check_in(*, user, session: Session, code: str) -> Mark:
             f"Check-in for “{session.title}” is open from {local:%-d %B %Y, %H:%M} to "
             f"{timezone.localtime(closes):%H:%M} ({timezone.get_current_timezone_name()})."
         )
-    mark, _ = mark_set(
+    record = CheckIn(
+        session=session,
+        nomination=nomination,
+        user=user,
+        at=now,
+        code_window=window,
+        window_starts_at=datetime.datetime.fromtimestamp(window * CHECK_IN_PERIOD, tz=datetime.UTC),
+        client_address=client_address or None,
+        user_agent=user_agent.replace("\x00", "")[: CheckIn._meta.get_field("user_agent").max_length],
+        marked=False,
+    )
+    record.save()
+    mark, changed = mark_set(
         actor=user,
         session=session,
         nomination=nomination,
         status=Status.PRESENT,
         source=Source.CHECK_IN,
         overwrite_staff=False,
+        check_in=record,
     )
+    if changed:
+        record.marked = True
+        record.save(update_fields=["marked"])
     return mark
+
+
+# ---------------------------------------------------------------- the calendar feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """A new link for the user's calendar feed; the old one gives 404 from now on (attendance/ical.py).
+    Side effects: audit entry `attendance.calendar_feed.renewed`."""
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"key": "", "renewed_at": timezone.now()}
+    )
+    feed.key, feed.renewed_at = get_random_string(32), timezone.now()
+    feed.save(update_fields=["key", "renewed_at"])
+    user.calendar_feed = feed
+    audit_log(actor=user, action="attendance.calendar_feed.renewed", target=user)
+    return feed
 
 
 # ---------------------------------------------------------------- eligibility

@@ -21,5 +21,6 @@ urlpatterns = [
     path("projects/<str:code>/participants/", views.participants_page, name="participants"),
     path("my/projects/<str:code>/", views.my_project, name="my_project"),
     path("my/projects/<str:code>/calendar.ics", views.my_calendar, name="my_calendar"),
+    path("my/projects/<str:code>/calendar-feed/renew/", views.calendar_feed_renew, name="calendar_feed_renew"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

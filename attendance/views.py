@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
 from accounts.models import User
+from apo_portal.client import client_ip as client_address  # behind trusted proxies, the client's own address
 from apo_portal.web import posted
 from nominations.models import Nomination
 from projects import selectors as project_selectors
@@ -145,6 +146,10 @@ def report_upload(request, code, session_id):
     )
 
 
+PREVIEW_PARTICIPANTS_PER_PAGE = 100
+PREVIEW_UNMATCHED_PER_PAGE = 25  # each with a choice of every participant
+
+
 def _assignments(request) -> dict[str, int]:
     return {
         key.removeprefix("assign-"): int(value)
@@ -193,6 +198,10 @@ def report_preview(request, code, pk):
     except services.AttendanceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("attendance:register", code=code)
+    # A summary, then the participants and the people matched to no one a page at a time: a webinar's report
+    # of 10,000 rows made 15.5 MB of HTML, each unmatched person with a choice of every participant.
+    # The pages' buttons submit the page's form, so the options and the people assigned so far go along.
+    chosen = {**request.GET.dict(), **request.POST.dict()}
     return render(
         request,
         "attendance/report_preview.html",
@@ -201,10 +210,14 @@ def report_preview(request, code, pk):
             "report": report,
             "session": report.session,
             "preview": preview,
-            "summary": preview.summary_lines(),
+            "summary": preview.summary_lines(list_unmatched=False),
             "confirming": confirming,
             "assignments": assignments,
             "participants": [row.nomination for row in preview.rows],
+            "rows_page": Paginator(preview.rows, PREVIEW_PARTICIPANTS_PER_PAGE).get_page(chosen.get("page")),
+            "unmatched_page": Paginator(preview.unmatched, PREVIEW_UNMATCHED_PER_PAGE).get_page(
+                chosen.get("unmatched_page")
+            ),
             "imports": report.imports.select_related("applied_by"),
         },
     )
@@ -269,16 +282,19 @@ def import_undo(request, code, pk):
 def check_in_screen(request, code, session_id):
     project = project_selectors.project_get_for_secretariat(code=code)
     session = selectors.session_for_secretariat(project=project, session_id=session_id)
-    url = request.build_absolute_uri(reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)]))
-    context = {
-        "project": project,
-        "session": session,
-        "qr_svg": qr.svg(url),
-        "url": url,
-        "window": services.check_in_window(session),
-        "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
-        "participant_count": selectors.participants_of(project).count(),
-    }
+    context = {"project": project, "session": session, "offered": services.self_check_in_offered(session)}
+    if context["offered"]:
+        url = request.build_absolute_uri(
+            reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)])
+        )
+        context |= {
+            "qr_svg": qr.svg(url),
+            "url": url,
+            "period": services.CHECK_IN_PERIOD,
+            "window": services.check_in_window(session),
+            "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
+            "participant_count": selectors.participants_of(project).count(),
+        }
     template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"
     return render(request, template, context)
 
@@ -293,13 +309,21 @@ def check_in(request, session_id, code):
     if not (request.user.is_secretariat or is_participant):
         raise Http404("You are not a participant of this project.")  # nor may you learn what the session is
     error, mark = None, None
-    if request.method == "POST":
+    if not services.self_check_in_offered(session):
+        error = services.NOT_OFFERED
+    elif request.method == "POST":
         try:
-            mark = services.check_in(user=request.user, session=session, code=code)
+            mark = services.check_in(
+                user=request.user,
+                session=session,
+                code=code,
+                client_address=client_address(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
         except (services.AttendanceError, PermissionDenied) as refusal:
             error = " ".join(getattr(refusal, "messages", [str(refusal)]))
     elif not services.check_in_code_is_current(session, code):
-        error = "This QR code has expired. Scan the code on the screen again."
+        error = services.EXPIRED
     return render(
         request,
         "attendance/check_in.html",
@@ -316,14 +340,23 @@ def participants_page(request, code):
     """Participation per participant: the NPO sees their economy's, a participant their own."""
     project = project_selectors.project_get_for_viewer(user=request.user, code=code)
     participants = selectors.participants_visible_to(request.user, project)
-    if request.user.is_participant and not participants.exists():
+    user = request.user
+    if user.is_participant and not participants.exists():
         raise Http404("You are not a participant of this project.")
-    certificates = _valid_certificates(request.user, project)
+    selection_state = ""
+    if user.is_npo_officer and not participants.exists():
+        # A project the economy takes no part in has nothing of theirs: 404, as its nominations page is. One it
+        # takes part in keeps its page (the project page links to it), saying why no one is listed yet.
+        if not project.participating_economies.filter(pk=user.economy_id).exists():
+            raise Http404("Your economy does not participate in this project.")
+        selection_state = selectors.economy_selection_state(project, user.economy_id)
+    certificates = _valid_certificates(user, project)
     # The rows' HTML is built in Python (attendance/grid.py): 198 participants × 23 sessions took 134 ms as templates.
     context = {
         "project": project,
         "any_certificate": bool(certificates),
-        "revoked_certificates": _revoked_certificates(request.user, project),
+        "revoked_certificates": _revoked_certificates(user, project),
+        "selection_state": selection_state,
     }
     return render(
         request, "attendance/participants.html", {**context, **participation_table(project, participants, certificates)}
@@ -383,12 +416,17 @@ def my_calendar(request, code):
 
 
 def calendar_feed(request, token):
-    """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link."""
-    try:
-        user_id = signing.loads(token, salt=ical.FEED_SALT)
-    except signing.BadSignature as error:
-        raise Http404 from error
-    user = get_object_or_404(User, pk=user_id, is_active=True, role=User.Role.PARTICIPANT)
+    """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link
+    that changes with their password or when they ask for a new one (attendance/ical.py)."""
+    carried = ical.feed_user_id(token)
+    if carried is None:
+        raise Http404("No such calendar feed.")
+    user_id, digest = carried
+    user = get_object_or_404(
+        User.objects.select_related("calendar_feed"), pk=user_id, is_active=True, role=User.Role.PARTICIPANT
+    )
+    if not ical.feed_token_matches(user, digest):
+        raise Http404("This calendar link was replaced; the participant's page shows the new one.")
     sessions = (
         Session.objects.filter(
             project__nominations__participant=user, project__nominations__status=Nomination.Status.SELECTED
@@ -397,3 +435,18 @@ def calendar_feed(request, token):
         .distinct()
     )
     return ical.response(ical.sessions_calendar(sessions), filename="apo-sessions.ics")
+
+
+@require_POST
+@participant_required
+def calendar_feed_renew(request, code):
+    """A new link for the participant's calendar feed: the old one, if it leaked, stops working."""
+    project = project_selectors.project_get_for_viewer(user=request.user, code=code)
+    get_object_or_404(selectors.participants_visible_to(request.user, project))
+    services.calendar_feed_renew(user=request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new link. The old link no longer works: subscribe again in your calendar app "
+        "with the new one below.",
+    )
+    return redirect("attendance:my_project", code=project.code)

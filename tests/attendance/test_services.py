@@ -2,15 +2,17 @@
 
 import datetime
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from attendance import selectors, services
-from attendance.models import EligibilityOverride, Mark
+from attendance.models import CheckIn, EligibilityOverride, Mark
 from audit.models import AuditEntry
 from nominations.models import Nomination
+from projects.models import Project
 from tests.factories import NominationFactory, ParticipantFactory, ProjectFactory, SessionFactory
 
 Status = Mark.Status
@@ -133,6 +135,7 @@ def checked_in_setup(db):
         start_date=today - datetime.timedelta(days=1),
         end_date=today + datetime.timedelta(days=1),
         nomination_closes_at=timezone.now() - datetime.timedelta(days=5),
+        modality=Project.Modality.FACE_TO_FACE,
     )
     person = ParticipantFactory()
     nomination = NominationFactory(project=project, status=Nomination.Status.SELECTED, participant=person)
@@ -171,8 +174,66 @@ def test_an_old_code_is_refused_and_last_minutes_code_still_works(checked_in_set
     with pytest.raises(services.AttendanceError, match="expired"):
         services.check_in(user=person, session=session, code="not-a-code")
     assert not Mark.objects.exists()
-    previous = services.check_in_code(session, at=time.time() - 60)
+    previous = services.check_in_code(session, at=time.time() - services.CHECK_IN_PERIOD)
     assert services.check_in(user=person, session=session, code=previous).status == Status.PRESENT
+
+
+def _set_clock(monkeypatch, seconds: float) -> None:
+    """The clock the check-in codes are read by (only theirs: Django's own keeps running)."""
+    monkeypatch.setattr(services, "time", SimpleNamespace(time=lambda: seconds))
+
+
+def test_a_code_is_accepted_for_at_most_a_minute_after_it_appears(checked_in_setup, monkeypatch):
+    """Issue 15, item 7: the previous minute's code worked; now a code changes every 30 s and is accepted in its
+    own window and the next one only."""
+    project, person, nomination = checked_in_setup
+    session = _live_session(project, starts_in=datetime.timedelta(0))
+    shown_at = (time.time() // 30) * 30  # a code appears on the screen
+    code = services.check_in_code(session, at=shown_at)
+    accepted = {}
+    for later in (0, 29, 31, 59, 61, 90):
+        _set_clock(monkeypatch, shown_at + later)
+        accepted[later] = services.check_in_code_is_current(session, code)
+    assert accepted == {0: True, 29: True, 31: True, 59: True, 61: False, 90: False}
+    _set_clock(monkeypatch, shown_at + 61)
+    with pytest.raises(services.AttendanceError, match="This QR code has expired"):
+        services.check_in(user=person, session=session, code=code)
+    assert not Mark.objects.exists()
+
+
+def test_each_check_in_records_the_codes_window_and_the_device(checked_in_setup, monkeypatch):
+    project, person, nomination = checked_in_setup
+    session = _live_session(project, starts_in=datetime.timedelta(0))
+    shown_at = (time.time() // 30) * 30
+    code = services.check_in_code(session, at=shown_at)
+    _set_clock(monkeypatch, shown_at + 40)  # scanned just before the change, sent after it
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)\x00 <script>"
+    mark = services.check_in(user=person, session=session, code=code, client_address="203.0.113.7", user_agent=phone)
+    record = CheckIn.objects.get()
+    assert (record.session, record.nomination, record.user, record.marked) == (session, nomination, person, True)
+    assert record.code_window == int(shown_at // 30)
+    assert record.window_starts_at == datetime.datetime.fromtimestamp(shown_at, tz=datetime.UTC)
+    assert (record.client_address, record.user_agent) == (
+        "203.0.113.7",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) <script>",
+    )
+    assert mark.check_in == record
+    # Checking in again leaves the mark as it is, and is recorded too.
+    services.check_in(user=person, session=session, code=code, client_address="198.51.100.9", user_agent="Other")
+    assert list(CheckIn.objects.order_by("pk").values_list("client_address", "marked")) == [
+        ("203.0.113.7", True),
+        ("198.51.100.9", False),
+    ]
+    assert Mark.objects.get().check_in == record
+
+
+def test_there_is_no_self_check_in_in_a_digital_project(checked_in_setup):
+    project, person, nomination = checked_in_setup
+    Project.objects.filter(pk=project.pk).update(modality=Project.Modality.DIGITAL)
+    session = _live_session(Project.objects.get(pk=project.pk), starts_in=datetime.timedelta(0))
+    with pytest.raises(services.AttendanceError, match="Self check-in is not offered for online sessions"):
+        services.check_in(user=person, session=session, code=services.check_in_code(session))
+    assert not Mark.objects.exists() and not CheckIn.objects.exists()
 
 
 def test_another_projects_participant_cannot_check_in(checked_in_setup):

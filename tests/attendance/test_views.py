@@ -1,4 +1,5 @@
 import datetime
+import re
 import zoneinfo
 from io import StringIO
 
@@ -9,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance import services
-from attendance.models import AttendanceReport, Mark
+from attendance.models import AttendanceReport, CheckIn, Mark
 from audit.models import AuditEntry
 from nominations.models import Nomination
+from projects.models import Project
 from tests.factories import NominationFactory, ParticipantFactory, ProjectFactory, SessionFactory, economy
 from tests.pages import page_text
 
@@ -263,13 +265,13 @@ def test_the_calendar_feed_lists_a_participants_sessions_by_signed_link(client, 
     assert "Definition and evolution" not in other
 
 
-@pytest.mark.django_db
-def test_checking_in_from_the_scanned_link(login):
+def _live_project(modality=Project.Modality.FACE_TO_FACE):
     today = timezone.localdate()
     project = ProjectFactory(
         start_date=today - datetime.timedelta(days=1),
         end_date=today + datetime.timedelta(days=1),
         nomination_closes_at=timezone.now() - datetime.timedelta(days=5),
+        modality=modality,
     )
     session = SessionFactory(
         project=project,
@@ -277,7 +279,13 @@ def test_checking_in_from_the_scanned_link(login):
         ends_at=timezone.now() + datetime.timedelta(minutes=55),
     )
     user = ParticipantFactory(full_name="Siti Rahmawati")
-    NominationFactory(project=project, status=Nomination.Status.SELECTED, participant=user)
+    NominationFactory(project=project, status=Nomination.Status.SELECTED, participant=user, full_name="Siti Rahmawati")
+    return project, session, user
+
+
+@pytest.mark.django_db
+def test_checking_in_from_the_scanned_link(login):
+    project, session, user = _live_project()
     url = reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)])
     client = login(user)
     assert "Check in, Siti Rahmawati" in page_text(client.get(url))
@@ -287,12 +295,50 @@ def test_checking_in_from_the_scanned_link(login):
     assert expired.status_code == 400 and "This QR code has expired" in page_text(expired)
 
 
+PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+
+
 @pytest.mark.django_db
-def test_the_check_in_screen_shows_a_qr_code_of_the_link(login, secretariat, workshop):
-    project, session, people = workshop
+def test_a_check_in_records_the_device_and_the_register_shows_how_the_mark_was_made(login, secretariat):
+    """Issue 15, item 7: the code's window, the time and the device are kept, and staff can see them."""
+    project, session, user = _live_project()
+    url = reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)])
+    login(user).post(url, REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT=PHONE + ' "><b>')
+    record = CheckIn.objects.get()
+    assert (record.client_address, record.user_agent) == ("198.51.100.23", PHONE + ' "><b>')
+    assert Mark.objects.get().check_in == record
+    register = login(secretariat).get(reverse("attendance:register", args=[project.code]))
+    title = re.search(r'title="(Present · Self check-in[^"]*)"', register.content.decode())[1]
+    shown = timezone.localtime(record.window_starts_at)
+    assert f"code shown from {shown:%H:%M:%S}" in title
+    assert "from 198.51.100.23 · Mozilla/5.0 (Linux; Android 14; Pixel 8)" in title
+    assert "&quot;&gt;&lt;b&gt;" in title  # the user agent is the client's to write: escaped
+
+
+@pytest.mark.django_db
+def test_there_is_no_self_check_in_for_an_online_session(login, secretariat):
+    project, session, user = _live_project(modality=Project.Modality.DIGITAL)
+    url = reverse("attendance:check_in", args=[session.pk, services.check_in_code(session)])
+    client = login(user)
+    landing = page_text(client.get(url))
+    assert "Self check-in is not offered for online sessions" in landing and "Check in, Siti" not in landing
+    refused = client.post(url)
+    assert refused.status_code == 400 and "Self check-in is not offered for online sessions" in page_text(refused)
+    assert not Mark.objects.exists() and not CheckIn.objects.exists()
+    screen = login(secretariat).get(reverse("attendance:check_in_screen", args=[project.code, session.pk]))
+    assert "Self check-in is not offered for online sessions" in page_text(screen)
+    assert "<svg" not in screen.content.decode() and "/check-in/" not in screen.content.decode()
+    register = login(secretariat).get(reverse("attendance:register", args=[project.code])).content.decode()
+    assert reverse("attendance:check_in_screen", args=[project.code, session.pk]) not in register
+
+
+@pytest.mark.django_db
+def test_the_check_in_screen_shows_a_qr_code_of_the_link(login, secretariat):
+    project, session, user = _live_project(modality=Project.Modality.HYBRID)
     page = login(secretariat).get(reverse("attendance:check_in_screen", args=[project.code, session.pk]))
     content = page.content.decode()
     assert "<svg" in content and f"/check-in/{session.pk}/{services.check_in_code(session)}/" in content
+    assert "The code changes every 30 seconds" in page_text(page)
 
 
 @pytest.mark.django_db
@@ -306,3 +352,38 @@ def test_the_register_makes_the_same_number_of_queries_at_any_size(login, secret
             services.mark_set(actor=secretariat, session=session, nomination=nomination, status=Status.PRESENT)
         with django_assert_num_queries(5):  # user (the session is in the cache), project, sessions, participants, marks
             assert client.get(reverse("attendance:register", args=[project.code])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_participants_page_of_a_project_the_officers_economy_takes_no_part_in_is_404(login, workshop):
+    """Issue 15, item 10: a project without the officer's economy has nothing of theirs, as its nominations
+    page has not: 404, not an empty page."""
+    from tests.factories import NPOOfficerFactory
+
+    project, session, people = workshop  # Sri Lanka and the Philippines take part
+    vietnam = NPOOfficerFactory(npo=economy("VN").npo)
+    assert login(vietnam).get(reverse("attendance:participants", args=[project.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_participants_page_says_why_an_economy_that_takes_part_has_no_one_listed(login, workshop):
+    """A participating economy keeps its page (the project page links to it), which says why no one is listed."""
+    from tests.factories import NPOOfficerFactory
+
+    project, session, people = workshop
+    project.participating_economies.add(economy("TH"))
+    thailand = NPOOfficerFactory(npo=economy("TH").npo)
+    url = reverse("attendance:participants", args=[project.code])
+    assert "Thailand nominated no candidate for this project." in page_text(login(thailand).get(url))
+    candidate = NominationFactory(
+        project=project,
+        economy=economy("TH"),
+        status=Nomination.Status.REJECTED,
+        announced_status="",
+        full_name="Somchai Ratana",
+    )
+    page = page_text(login(thailand).get(url))
+    assert "has not announced its selection for this project yet" in page and "Somchai" not in page
+    Nomination.objects.filter(pk=candidate.pk).update(announced_status=Nomination.Status.REJECTED)
+    page = page_text(login(thailand).get(url))
+    assert "No participant from Thailand was selected for this project." in page and "Somchai" not in page

@@ -179,6 +179,7 @@ def _table(w):
         "attendance:my_project": ((p,), (302, 200, 404, 404, 404, 404)),
         "attendance:my_calendar": ((p,), (302, 200, 404, 404, 404, 404)),
         "attendance:calendar_feed": ((feed_token(w["users"]["participant"]),), PUBLIC),
+        "attendance:calendar_feed_renew": ((p,), POST_ONLY),
         "certificates:manage": ((p,), SECRETARIAT),
         "certificates:issue": ((p,), POST_ONLY),
         "certificates:retry": ((c.pk,), POST_ONLY),
@@ -293,4 +294,5 @@ def test_a_post_by_anyone_without_access_changes_nothing(client, world):
 def _allowed_to_post(name: str, role: str) -> bool:
     """POST-only actions that this visitor may take (their effects are tested with the feature)."""
     npo_actions = {"nominations:move", "nominations:attachment_upload", "nominations:action"}
-    return role == "npo" and name in npo_actions or role == "participant" and name == "nominations:action"
+    participant_actions = {"nominations:action", "attendance:calendar_feed_renew"}
+    return role == "npo" and name in npo_actions or role == "participant" and name in participant_actions

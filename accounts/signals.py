@@ -6,6 +6,8 @@ from django.dispatch import receiver
 
 from audit.services import security_event
 
+from . import two_step
+
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
@@ -22,3 +24,11 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
     security_event(action="security.locked_out", request=request, username=str(username or "")[:200])
+
+
+@receiver(user_logged_in)
+def _two_step_owed(sender, request, user, **kwargs):
+    # What this session must still pass after the password (accounts/two_step.py); request is None when
+    # a test or a script logs in without one.
+    if request is not None and hasattr(request, "session"):
+        two_step.session_start(request=request, user=user)

@@ -4,6 +4,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
+from . import two_step
 from .forms import ProfileForm
 from .services import user_update_profile
 
@@ -15,7 +16,16 @@ def profile(request):
         user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile was saved. Times are now shown in your time zone.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "authenticator_apps": two_step.authenticator_apps(request.user),
+            "recovery_codes_left": two_step.recovery_codes_left(request.user),
+            "two_step_required": two_step.two_step_required(request.user),
+        },
+    )
 
 
 class InvitationView(PasswordResetConfirmView):

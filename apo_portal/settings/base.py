@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "axes",
     "csp",
+    # Two-step sign-in: authenticator apps (TOTP) and recovery codes (accounts/two_step.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "projects",
@@ -57,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step; then every page but the
+    # second step's own asks for it when the user has a device or must have one.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoStepMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,6 +129,14 @@ AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Secretariat staff and Django admin users must pass a second step after the password (an authenticator
+# app's code or a recovery code); the quick start's local settings turn it off. Anyone may opt in.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+OTP_TOTP_ISSUER = "APO Portal"
+# Each wrong code doubles the wait before the next try on that device: 1 s, 2 s, 4 s ... (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "projects:catalogue"

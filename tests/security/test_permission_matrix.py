@@ -150,6 +150,12 @@ def _table(w):
         "accounts:password_reset_done": ((), PUBLIC),
         "accounts:password_reset_confirm": (("MQ", "bad-token"), PUBLIC),
         "accounts:password_reset_complete": ((), PUBLIC),
+        # without a device and not required to have one (the test settings), the second step has nothing to ask
+        "accounts:two_step_verify": ((), (302,) * 6),
+        "accounts:two_step_enrol": ((), LOGIN),
+        "accounts:two_step_app_remove": ((987654,), (302, 404, 404, 404, 404, 404)),
+        "accounts:two_step_recovery_codes": ((), (302,) * 6),
+        "accounts:two_step_recovery_codes_new": ((), POST_ONLY),
         # an NPO officer sees their own economy's nominations of a project their economy takes part in
         "nominations:economy": ((p,), (302, 404, 404, 200, 200, 404)),
         "nominations:create": ((p,), (302, 404, 404, 200, 200, 404)),

@@ -80,7 +80,20 @@ class TwoStepMiddleware:
     Needs django-otp's OTPMiddleware before it (request.user.is_verified())."""
 
     # Pages a session may reach while it owes the second step.
-    OPEN = frozenset({"accounts:two_step_verify", "accounts:two_step_enrol", "accounts:logout", "healthz"})
+    # django-otp-webauthn's registration refuses, by itself, a session that has a device but is unverified.
+    OPEN = frozenset(
+        {
+            "accounts:two_step_verify",
+            "accounts:two_step_enrol",
+            "accounts:logout",
+            "healthz",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+            "otp_webauthn:js-i18n-catalog",
+        }
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,4 +1,5 @@
-"""Two-step sign-in: after the password, a code from an authenticator app (TOTP) or a recovery code.
+"""Two-step sign-in: after the password, a code from an authenticator app (TOTP), a security key or
+passkey (WebAuthn, django-otp-webauthn), or a recovery code.
 
 django-otp keeps the devices (`otp_totp.TOTPDevice`, `otp_static.StaticDevice` with its tokens), checks
 codes with its own throttling (each wrong code doubles the wait on that device) and marks the session as
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import security_event
 
@@ -41,6 +43,15 @@ def two_step_required(user) -> bool:
 
 def authenticator_apps(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("created_at", "pk")
+
+
+def security_keys(user):
+    return WebAuthnCredential.objects.devices_for_user(user, confirmed=True).order_by("created_at", "pk")
+
+
+def has_second_step_device(user) -> bool:
+    """An app or a key: what recovery codes stand in for."""
+    return authenticator_apps(user).exists() or security_keys(user).exists()
 
 
 def recovery_codes_left(user) -> int:
@@ -156,8 +167,8 @@ def recovery_codes_replace(*, request) -> list[str]:
     Side effects: the audit log records `security.mfa_recovery_codes_replaced`."""
     user = request.user
     with transaction.atomic():
-        if not authenticator_apps(user).exists():
-            raise CodeRefused("Set up an authenticator app first: recovery codes stand in for it.")
+        if not has_second_step_device(user):
+            raise CodeRefused("Set up an authenticator app or a security key first: recovery codes stand in for it.")
         codes = _recovery_codes_replace(user)
         security_event(action="security.mfa_recovery_codes_replaced", request=request, user=user)
     request.session[NEW_RECOVERY_CODES_KEY] = codes
@@ -217,18 +228,43 @@ def second_step_verify(*, request, code: str) -> django_otp.models.Device:
 # Removal ---------------------------------------------------------------------------------------------
 
 
-def authenticator_app_remove(*, request, device: TOTPDevice) -> None:
-    """Remove one of the user's apps (the view has checked their password). With the last app go the
-    recovery codes: they stand in for an app, not for the second step itself.
+def second_step_device_remove(*, request, device: TOTPDevice | WebAuthnCredential) -> None:
+    """Remove one of the user's apps or keys (the view has checked their password). With the last of them
+    go the recovery codes: they stand in for an app or key, not for the second step itself.
     Side effects: `security.mfa_device_removed` in the audit log; the session then owes an enrolment when
-    two-step sign-in is required, a code when another app remains."""
+    two-step sign-in is required, a code when another device remains."""
     user = request.user
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        device = type(device).objects.select_for_update().get(pk=device.pk, user=user)
         name = device.name
         device.delete()
-        last = not authenticator_apps(user).exists()
+        last = not has_second_step_device(user)
         if last:
             StaticDevice.objects.filter(user=user).delete()
         security_event(action="security.mfa_device_removed", request=request, user=user, device=name, last_device=last)
     session_start(request=request, user=user)
+
+
+# Security keys: django-otp-webauthn's views run the ceremonies; these record their outcome ------------
+
+
+def security_key_registered(*, request, device: WebAuthnCredential) -> list[str] | None:
+    """A key was registered (and the session verified by it, unless it already was). Recovery codes are
+    made when the user has none (kept in the session to be shown once).
+    Side effects: `security.mfa_enrolled` in the audit log."""
+    user = request.user
+    with transaction.atomic():
+        codes = None if recovery_codes_left(user) else _recovery_codes_replace(user)
+        security_event(action="security.mfa_enrolled", request=request, user=user, device=device.name, kind="key")
+    request.session[SESSION_KEY] = VERIFY
+    if codes:
+        request.session[NEW_RECOVERY_CODES_KEY] = codes
+    return codes
+
+
+def security_key_used(*, request, device: WebAuthnCredential) -> None:
+    security_event(action="security.mfa_verified", request=request, user=request.user, device=device.name, kind="key")
+
+
+def security_key_refused(*, request, reason: str) -> None:
+    security_event(action="security.mfa_failed", request=request, user=request.user, kind="key", reason=reason[:100])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-step/", two_step_views.verify, name="two_step_verify"),
     path("two-step/app/", two_step_views.enrol, name="two_step_enrol"),
     path("two-step/app/<int:pk>/remove/", two_step_views.app_remove, name="two_step_app_remove"),
+    path("two-step/keys/<int:pk>/remove/", two_step_views.key_remove, name="two_step_key_remove"),
     path("two-step/recovery-codes/", two_step_views.recovery_codes, name="two_step_recovery_codes"),
     path("two-step/recovery-codes/new/", two_step_views.recovery_codes_replace, name="two_step_recovery_codes_new"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),

@@ -22,6 +22,7 @@ def profile(request):
         {
             "form": form,
             "authenticator_apps": two_step.authenticator_apps(request.user),
+            "security_keys": two_step.security_keys(request.user),
             "recovery_codes_left": two_step.recovery_codes_left(request.user),
             "two_step_required": two_step.two_step_required(request.user),
         },

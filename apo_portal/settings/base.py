@@ -8,6 +8,7 @@ PostgreSQL and Redis.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "audit",
     "projects",
@@ -311,3 +313,14 @@ APO_SECRETARY_GENERAL = env("APO_SECRETARY_GENERAL", default="Dr. Indra Pradana 
 APO_SIGNATURE_IMAGE = env("APO_SIGNATURE_IMAGE", default="img/signature.svg")
 # The address printed on certificates and in their QR codes, e.g. https://portal.apo-tokyo.org
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Security keys and passkeys (django-otp-webauthn) as the second step, bound to the portal's host name.
+# Browsers refuse an IP address as the host, so the quick start's keys work at http://localhost:PORT.
+_portal = urlsplit(PORTAL_BASE_URL)
+OTP_WEBAUTHN_RP_NAME = "APO Portal"
+OTP_WEBAUTHN_RP_ID = "localhost" if _portal.hostname in ("127.0.0.1", "::1") else _portal.hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_portal.scheme}://{OTP_WEBAUTHN_RP_ID}" + (f":{_portal.port}" if _portal.port else "")
+]
+# A key is a second step after the password, never a way round it (and round django-axes).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

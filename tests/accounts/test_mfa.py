@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.models import AuditEntry
 from tests.factories import DEFAULT_PASSWORD, NPOOfficerFactory, SecretariatFactory
@@ -350,3 +351,50 @@ def test_a_session_whose_app_was_removed_by_an_administrator_is_not_stuck(client
     device.delete()
     StaticDevice.objects.filter(user=npo_officer).delete()
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_set_up_a_security_key(client, staff, mfa_required):
+    with_app(staff)
+    password_login(client, staff.email)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"), content_type="application/json")
+    assert response.status_code == 403
+    assert "otp_webauthn_register_state" not in client.session
+
+
+@pytest.mark.django_db
+def test_staff_without_a_device_may_start_setting_up_a_security_key(client, staff, mfa_required):
+    password_login(client, staff.email)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"), content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["rp"] == {"id": "localhost", "name": "APO Portal"}
+
+
+@pytest.mark.django_db
+def test_a_refused_security_key_is_audited(client, staff, mfa_required):
+    with_app(staff)
+    password_login(client, staff.email)
+    response = client.post(
+        reverse("otp_webauthn:credential-authentication-complete"), {"id": "forged"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    entry = AuditEntry.objects.get(action="security.mfa_failed")
+    assert (entry.actor, entry.changes["kind"]) == (staff, "key")
+    assert client.get(MANAGE)["Location"] == verify_url(MANAGE)
+
+
+@pytest.mark.django_db
+def test_removing_the_last_security_key_removes_the_recovery_codes_too(client, npo_officer, mfa_required):
+    key = WebAuthnCredential.objects.create(
+        user=npo_officer, name="YubiKey", confirmed=True, credential_id=b"\x01" * 16, public_key=b"\x02" * 77
+    )
+    StaticToken.objects.create(
+        device=StaticDevice.objects.create(user=npo_officer, name="Recovery codes"), token="abcdefgh"
+    )
+    client.force_login(npo_officer)
+    client.post(verify_url("/"), {"code": "abcdefgh"})
+    assert "YubiKey" in page_text(client.get(reverse("accounts:profile")))
+    response = client.post(reverse("accounts:two_step_key_remove", args=[key.pk]), {"password": DEFAULT_PASSWORD})
+    assert response["Location"] == reverse("accounts:profile")
+    assert not WebAuthnCredential.objects.exists() and not StaticDevice.objects.exists()
+    assert "Two-step sign-in Off." in page_text(client.get(reverse("accounts:profile")))

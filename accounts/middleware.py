@@ -1,7 +1,13 @@
 import zoneinfo
+from urllib.parse import urlencode
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
+from . import two_step
 from .models import time_zone_names
 
 TZ_COOKIE = "tz"
@@ -64,3 +70,47 @@ class DeniedAccessMiddleware:
 
             security_event(action="security.access_denied", request=request, user=user, method=request.method)
         return response
+
+
+class TwoStepMiddleware:
+    """Until a signed-in session has passed the second step it owes (a code, or setting up an app when
+    two-step sign-in is required of its user), every page sends it there: the password alone opens
+    nothing but the second step's pages and logging out. The Django admin is one of those pages.
+
+    Needs django-otp's OTPMiddleware before it (request.user.is_verified())."""
+
+    # Pages a session may reach while it owes the second step.
+    # django-otp-webauthn's registration refuses, by itself, a session that has a device but is unverified.
+    OPEN = frozenset(
+        {
+            "accounts:two_step_verify",
+            "accounts:two_step_enrol",
+            "accounts:logout",
+            "healthz",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+            "otp_webauthn:js-i18n-catalog",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.view_name in self.OPEN:
+            return None
+        owed = two_step.step_owed(request)
+        if owed is None:
+            return None
+        url = reverse("accounts:two_step_verify" if owed == two_step.VERIFY else "accounts:two_step_enrol")
+        if request.method == "GET":
+            url += "?" + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+        if request.headers.get("HX-Request") == "true":
+            # htmx would swap the second step's page into a fragment: the whole page goes there instead.
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)

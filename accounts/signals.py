@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from audit.services import security_event
 
+from . import two_step
 from .backends import axes_username
 from .lockout import PortalAxesHandler
 
@@ -38,3 +39,11 @@ def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
         username=str(username or "")[:200],
         locked=PortalAxesHandler().locked_by(request, credentials),
     )
+
+
+@receiver(user_logged_in)
+def _two_step_owed(sender, request, user, **kwargs):
+    # What this session must still pass after the password (accounts/two_step.py); request is None when
+    # a test or a script logs in without one.
+    if request is not None and hasattr(request, "session"):
+        two_step.session_start(request=request, user=user)

@@ -11,6 +11,7 @@ from django_ratelimit.core import is_ratelimited
 from audit.services import security_event
 from nominations.mail import password_reset_queue
 
+from . import two_step
 from .forms import PasswordResetRequestForm, ProfileForm
 from .lockout import account_failures_forget
 from .services import user_update_profile
@@ -23,7 +24,17 @@ def profile(request):
         user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile was saved. Times are now shown in your time zone.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "authenticator_apps": two_step.authenticator_apps(request.user),
+            "security_keys": two_step.security_keys(request.user),
+            "recovery_codes_left": two_step.recovery_codes_left(request.user),
+            "two_step_required": two_step.two_step_required(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,8 @@ from projects import views as project_views
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # Security keys' JSON steps, under django-otp-webauthn's own namespace (its template tags name it).
+    path("accounts/two-step/key/", include("accounts.webauthn_urls")),
     path("", include("nominations.urls")),
     path("", include("attendance.urls")),
     path("", include("certificates.urls")),

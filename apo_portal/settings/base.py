@@ -8,6 +8,7 @@ PostgreSQL and Redis.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -43,6 +44,11 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "axes",
     "csp",
+    # Two-step sign-in: authenticator apps (TOTP) and recovery codes (accounts/two_step.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "audit",
     "projects",
@@ -61,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step; then every page but the
+    # second step's own asks for it when the user has a device or must have one.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoStepMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -132,6 +142,14 @@ AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_CLIENT_IP_CALLABLE = "apo_portal.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Secretariat staff and Django admin users must pass a second step after the password (an authenticator
+# app's code or a recovery code); the quick start's local settings turn it off. Anyone may opt in.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+OTP_TOTP_ISSUER = "APO Portal"
+# Each wrong code doubles the wait before the next try on that device: 1 s, 2 s, 4 s ... (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "projects:catalogue"
@@ -310,3 +328,14 @@ APO_SECRETARY_GENERAL = env("APO_SECRETARY_GENERAL", default="Dr. Indra Pradana 
 APO_SIGNATURE_IMAGE = env("APO_SIGNATURE_IMAGE", default="img/signature.svg")
 # The address printed on certificates and in their QR codes, e.g. https://portal.apo-tokyo.org
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Security keys and passkeys (django-otp-webauthn) as the second step, bound to the portal's host name.
+# Browsers refuse an IP address as the host, so the quick start's keys work at http://localhost:PORT.
+_portal = urlsplit(PORTAL_BASE_URL)
+OTP_WEBAUTHN_RP_NAME = "APO Portal"
+OTP_WEBAUTHN_RP_ID = "localhost" if _portal.hostname in ("127.0.0.1", "::1") else _portal.hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_portal.scheme}://{OTP_WEBAUTHN_RP_ID}" + (f":{_portal.port}" if _portal.port else "")
+]
+# A key is a second step after the password, never a way round it (and round django-axes).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

@@ -12,6 +12,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Only for local use: production.py requires SECRET_KEY from the environment.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-do-not-deploy")
+# The demo accounts sign in with their password alone; anyone may still set up two-step sign-in on their
+# profile to try it. Production requires it of Secretariat staff (production.py).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 
 # The embedded defaults (SQLite, file-system broker, private uploads) keep their files under var/.
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405

@@ -13,3 +13,5 @@ if not REDIS_URL:  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 PORTAL_BASE_URL = "https://portal.apo.test"
+# Tests sign staff in with force_login; the two-step tests turn this on (tests/accounts/test_mfa.py).
+MFA_REQUIRED_FOR_STAFF = False

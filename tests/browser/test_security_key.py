@@ -1,0 +1,68 @@
+"""A program officer sets up a security key (Chromium's virtual authenticator) as the second step and signs
+in with it next time; the Content Security Policy lets the library's scripts run."""
+
+import pytest
+
+from audit.models import AuditEntry
+from tests.browser.walk import log_in
+from tests.factories import SecretariatFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    # WebAuthn binds a key to a host name: the live server's.
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    assert live_server.url.startswith("http://localhost:")
+    staff = SecretariatFactory(email="aiko.tanaka@apo-tokyo.org", full_name="Aiko Tanaka")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    refused = []
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    try:
+        log_in(page, live_server.url, staff.email)
+        assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+        page.get_by_role("button", name="Set up a security key or passkey").click()
+        page.wait_for_url(f"{live_server.url}/accounts/two-step/recovery-codes/")
+        assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+        page.get_by_role("link", name="I have saved them: continue").click()
+        assert page.get_by_role("heading", name="Projects that need attention").is_visible()
+
+        page.goto(f"{live_server.url}/accounts/profile/")
+        assert page.get_by_text("security key", exact=True).is_visible()
+
+        page.get_by_role("button", name="Show menu").click()
+        page.get_by_role("button", name="Log out").click()
+        page.goto(f"{live_server.url}/manage/projects/")
+        page.get_by_label("E-mail address").fill(staff.email)
+        page.get_by_label("Password").fill("a-long-test-password")
+        page.get_by_role("button", name="Log in").click()
+        assert page.get_by_role("heading", name="Enter your code").is_visible()
+        page.get_by_role("button", name="Use your security key or passkey").click()
+        page.wait_for_url(f"{live_server.url}/manage/projects/")
+        assert page.get_by_role("heading", name="All projects").is_visible()
+    finally:
+        context.close()
+    assert [text for text in refused if "Content Security Policy" in text] == []
+    entries = AuditEntry.objects.filter(actor=staff, action__startswith="security.mfa").order_by("pk")
+    assert [(entry.action, entry.changes.get("kind")) for entry in entries] == [
+        ("security.mfa_enrolled", "key"),
+        ("security.mfa_verified", "key"),
+    ]

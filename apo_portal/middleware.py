@@ -22,3 +22,21 @@ class TextGZipMiddleware(GZipMiddleware):
         if not content_type.startswith(COMPRESSIBLE):
             return response
         return super().process_response(request, response)
+
+
+class StorableHeadersMiddleware:
+    """A NUL in a request's headers becomes U+FFFD (the replacement character) before anything reads them.
+
+    Headers reach the database: django-axes stores a failed log-in's User-Agent and Accept, and PostgreSQL
+    refuses a NUL in text, so a client that sent one made its failed log-in go uncounted (and the page a
+    500). No legitimate header holds a NUL (RFC 9110 forbids it); the rest of what was sent is kept as is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, value in list(request.META.items()):
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = value.replace("\x00", "\ufffd")
+                request.__dict__.pop("headers", None)  # request.headers is read from META once, and cached
+        return self.get_response(request)

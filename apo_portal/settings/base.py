@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: what a client sent is made safe to store before any other middleware reads it.
+    "apo_portal.middleware.StorableHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before every middleware that reads or writes a page's body, so that it compresses what they leave.

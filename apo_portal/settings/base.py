@@ -53,7 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: what a client sent is made safe to store before any other middleware reads it.
+    # First: a body too large is refused before anything reads it, and what a client sent is made safe to
+    # store before any other middleware reads it.
+    "apo_portal.middleware.RequestBodyLimitMiddleware",
     "apo_portal.middleware.StorableHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -171,7 +173,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest body the portal reads (apo_portal.middleware.RequestBodyLimitMiddleware answers 413 above it).
+# The largest legitimate uploads are a certificate's PDF to verify and a project's notification (10 MB each);
+# attachments and attendance reports are at most 5 MB. 12 MB leaves room for the form around the file.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
+# The form fields besides files (Django's default): the largest form, a program's sessions, is far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is spooled to a temporary file (in FILE_UPLOAD_TEMP_DIR) while it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Django's renderer, with selects drawn in Python (apo_portal/forms.py): the same HTML, 25 times faster.
 FORM_RENDERER = "apo_portal.forms.PortalFormRenderer"

@@ -7,6 +7,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 # What is worth compressing: text. PDFs, ZIP archives, spreadsheets and images are compressed already, and
 # gzip would spend CPU to make them no smaller (and would drop a download's Content-Length).
@@ -99,3 +100,35 @@ class RequestBodyLimitMiddleware:
     def refuse(request):
         page = render_to_string("413.html", {"limit_mb": settings.REQUEST_BODY_MAX_BYTES / 1024 / 1024})
         return HttpResponse(page, status=413)
+
+
+class PrivateAnswersMiddleware:
+    """`Cache-Control: no-store, private` on every answer that may carry personal data, so that no browser
+    history, shared computer or cache in between keeps a copy. The rule:
+
+    - every answer to a signed-in person (their pages, and every export, PDF, attachment, ZIP and calendar
+      they download: all of them need a sign-in);
+    - every download (Content-Disposition: attachment), whoever asks;
+    - every answer that sets a cookie (a cache in between must never hand one person's cookie to another),
+      except the CSRF cookie: Django sets it afresh on every page that holds a form, including the public
+      ones, and sends `Vary: Cookie` with it, so that a cache keeps one copy per visitor's cookies;
+    - the public pages that show a person, marked in their views with
+      `cache_control(no_store=True, private=True)`: certificate verification (the holder's name) and the
+      calendar feed (a participant's sessions, by their link).
+
+    The public catalogue and project pages, and static files (served by WhiteNoise before this runs), stay
+    cacheable. Placed before SessionMiddleware and CsrfViewMiddleware, so that it sees the cookies they set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or response.get("Content-Disposition", "").lower().startswith("attachment")
+            or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+        ):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

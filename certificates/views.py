@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -188,6 +189,7 @@ def throttled(request) -> HttpResponse:
     )
 
 
+@cache_control(no_store=True, private=True)  # a public page that shows a holder's name (see PrivateAnswersMiddleware)
 @ratelimit(key="ip", rate=_verify_rate, block=False)
 def verify(request, code=None):
     """A certificate's validity by its code (typed, or from the QR code), or by uploading the PDF."""

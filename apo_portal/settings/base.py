@@ -58,9 +58,12 @@ MIDDLEWARE = [
     "apo_portal.middleware.RequestBodyLimitMiddleware",
     "apo_portal.middleware.StorableHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before every middleware that reads or writes a page's body, so that it compresses what they leave.
     "apo_portal.middleware.TextGZipMiddleware",
+    # After WhiteNoise (static files stay cacheable), before the session and CSRF cookies are set.
+    "apo_portal.middleware.PrivateAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +210,40 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# Browser features no page of the portal uses are switched off for it and for anything it might embed. The
+# camera too: participants scan the check-in QR code with their phone's own camera app, which opens the link.
+# Security keys and passkeys (WebAuthn) stay allowed for the portal itself.
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
 }
 
 # The cache holds the sessions, the throttles' counts (django-ratelimit), the catalogue's pages and the

@@ -49,5 +49,5 @@ ENV DJANGO_SETTINGS_MODULE=apo_portal.settings.production \
 
 USER apo
 EXPOSE 8000
-# WEB_CONCURRENCY (gunicorn reads it) sets the number of workers.
-CMD ["gunicorn", "apo_portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (WEB_CONCURRENCY sets the number of workers).
+CMD ["gunicorn", "apo_portal.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

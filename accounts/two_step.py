@@ -190,9 +190,9 @@ def second_step_verify(*, request, code: str) -> django_otp.models.Device:
     `security.mfa_failed` on a wrong or throttled code."""
     user = request.user
     cleaned = _clean_code(code)
-    if cleaned.isdigit() and len(cleaned) == 6:
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 6:
         devices, kind = list(authenticator_apps(user)), "app"
-    elif cleaned.isalnum() and len(cleaned) == 8:
+    elif cleaned.isascii() and cleaned.isalnum() and len(cleaned) == 8:
         devices, kind = list(StaticDevice.objects.devices_for_user(user, confirmed=True)), "recovery code"
     else:
         raise CodeRefused("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
@@ -154,7 +155,7 @@ def _assignments(request) -> dict[str, int]:
     return {
         key.removeprefix("assign-"): int(value)
         for key, value in request.POST.items()
-        if key.startswith("assign-") and value.isdigit()
+        if key.startswith("assign-") and value.isascii() and value.isdigit()
     }
 
 
@@ -415,6 +416,7 @@ def my_calendar(request, code):
     )
 
 
+@cache_control(no_store=True, private=True)  # a participant's sessions, public by its link (PrivateAnswersMiddleware)
 def calendar_feed(request, token):
     """A participant's sessions as a feed a calendar app can subscribe to, by an unguessable signed link
     that changes with their password or when they ask for a new one (attendance/ical.py)."""

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.encoding import escape_uri_path
 
 from apo_portal.client import client_ip
 
@@ -33,7 +34,14 @@ def security_event(*, action: str, request=None, user=None, note: str = "", **de
     address it came from. `user` may be None (an unknown e-mail address)."""
     if request is not None:
         details.setdefault("ip", client_ip(request))
-        details.setdefault("path", request.path[:300])
+        # As it was sent, percent-encoded: a NUL or a line break in an address stays visible to the reader of
+        # the log, and PostgreSQL, which refuses a NUL in text, stores the entry.
+        details.setdefault("path", escape_uri_path(request.path)[:300])
+    # What a client sent (an address, a user name tried) may hold a NUL, which PostgreSQL refuses in text:
+    # the entry would be lost with the request.
+    details = {
+        key: value.replace("\x00", "\ufffd") if isinstance(value, str) else value for key, value in details.items()
+    }
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=actor,

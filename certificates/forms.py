@@ -29,6 +29,20 @@ class VerifyForm(forms.Form):
         return cleaned
 
 
+class IssueForm(forms.Form):
+    """Certificates for every eligible participant, or for the one participant (nomination) named."""
+
+    nomination = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "No participant of this project was chosen: no certificate was issued."},
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = participants
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

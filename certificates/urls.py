@@ -4,12 +4,12 @@ from . import views
 
 app_name = "certificates"
 urlpatterns = [
-    path("manage/projects/<str:code>/certificates/", views.manage, name="manage"),
-    path("manage/projects/<str:code>/certificates/issue/", views.issue, name="issue"),
+    path("manage/projects/<project_code:code>/certificates/", views.manage, name="manage"),
+    path("manage/projects/<project_code:code>/certificates/issue/", views.issue, name="issue"),
     path("manage/certificates/<int:pk>/retry/", views.retry, name="retry"),
     path("manage/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("certificates/<int:pk>/download/", views.download, name="download"),
-    path("projects/<str:code>/certificates.zip", views.download_zip, name="zip"),
+    path("projects/<project_code:code>/certificates.zip", views.download_zip, name="zip"),
     path("verify/", views.verify, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -16,7 +17,7 @@ from audit.services import audit_log
 from projects import selectors as project_selectors
 
 from . import rendering, rules, selectors, services
-from .forms import ReissueForm, RevokeForm, VerifyForm
+from .forms import IssueForm, ReissueForm, RevokeForm, VerifyForm
 from .models import Certificate, normalise_code
 
 
@@ -29,7 +30,10 @@ def _verify_rate(group, request) -> str:
 
 @secretariat_required
 def manage(request, code):
-    project = project_selectors.project_get_for_secretariat(code=code)
+    return _manage_page(request, project_selectors.project_get_for_secretariat(code=code))
+
+
+def _manage_page(request, project, status=200):
     rows = selectors.certificate_rows(project)
     # Each certificate's links, each URL reversed once for the whole table: a batch has hundreds of rows,
     # and the table is fetched again every three seconds while their PDFs are being made.
@@ -48,17 +52,20 @@ def manage(request, code):
     }
     context["pending"] = any(row.certificate and row.certificate.render_status == "pending" for row in context["rows"])
     template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_POST
 @secretariat_required
 def issue(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    only = request.POST.get("nomination")
-    nominations = None
-    if only:
-        nominations = [get_object_or_404(attendance_selectors.participants_of(project), pk=only)]
+    form = IssueForm(request.POST, participants=attendance_selectors.participants_of(project))
+    if not form.is_valid():
+        for error in form.errors["nomination"]:
+            messages.error(request, error)
+        return _manage_page(request, project, status=400)
+    only = form.cleaned_data["nomination"]
+    nominations = [only] if only is not None else None
     try:
         counts = services.certificates_issue(actor=request.user, project=project, nominations=nominations)
     except services.CertificateError as error:
@@ -182,6 +189,7 @@ def throttled(request) -> HttpResponse:
     )
 
 
+@cache_control(no_store=True, private=True)  # a public page that shows a holder's name (see PrivateAnswersMiddleware)
 @ratelimit(key="ip", rate=_verify_rate, block=False)
 def verify(request, code=None):
     """A certificate's validity by its code (typed, or from the QR code), or by uploading the PDF."""

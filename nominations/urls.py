@@ -18,9 +18,11 @@ register_converter(ExportFormat, "export_format")
 app_name = "nominations"
 urlpatterns = [
     # NPO officers, for their own economy
-    path("projects/<str:code>/nominations/", views.economy_nominations, name="economy"),
-    path("projects/<str:code>/nominations/new/", views.nomination_create, name="create"),
-    path("projects/<str:code>/nominations/export.<export_format:fmt>", views.nominations_export, name="export"),
+    path("projects/<project_code:code>/nominations/", views.economy_nominations, name="economy"),
+    path("projects/<project_code:code>/nominations/new/", views.nomination_create, name="create"),
+    path(
+        "projects/<project_code:code>/nominations/export.<export_format:fmt>", views.nominations_export, name="export"
+    ),
     path("nominations/<int:pk>/", views.nomination_detail, name="detail"),
     path("nominations/<int:pk>/edit/", views.nomination_edit, name="edit"),
     path("nominations/<int:pk>/move/<str:direction>/", views.nomination_move, name="move"),
@@ -28,9 +30,9 @@ urlpatterns = [
     path("nominations/<int:pk>/attachments/<str:kind>/", views.attachment_download, name="attachment"),
     path("nominations/<int:pk>/<str:action>/", views.nomination_action, name="action"),
     # the Secretariat
-    path("manage/projects/<str:code>/nominations/", views.review, name="review"),
-    path("manage/projects/<str:code>/nominations/decide/", views.review_decide, name="decide"),
-    path("manage/projects/<str:code>/extensions/", views.extension_grant, name="extension"),
-    path("manage/projects/<str:code>/announce/", views.announce, name="announce"),
+    path("manage/projects/<project_code:code>/nominations/", views.review, name="review"),
+    path("manage/projects/<project_code:code>/nominations/decide/", views.review_decide, name="decide"),
+    path("manage/projects/<project_code:code>/extensions/", views.extension_grant, name="extension"),
+    path("manage/projects/<project_code:code>/announce/", views.announce, name="announce"),
     path("manage/emails/", views.failed_emails, name="failed_emails"),
 ]

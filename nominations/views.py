@@ -23,6 +23,7 @@ from .forms import (
     NominationForm,
     NoteForm,
     ReasonForm,
+    ResendEmailForm,
     ReviewFilterForm,
 )
 from .models import Attachment, Nomination
@@ -322,7 +323,8 @@ def review(request, code):
 @secretariat_required
 def review_decide(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    ids = [int(pk) for pk in request.POST.getlist("nominations") if pk.isdigit()]
+    # isdigit() alone takes "²", which int() refuses.
+    ids = [int(pk) for pk in request.POST.getlist("nominations") if pk.isascii() and pk.isdigit()]
     form = DecisionForm(request.POST, nomination_ids=ids)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -405,10 +407,16 @@ def announce(request, code):
 def failed_emails(request):
     from . import mail
 
+    status = 200
     if request.method == "POST":
-        email = get_object_or_404(mail.OutgoingEmail, pk=request.POST.get("email", "0"))
-        if mail.outgoing_email_resend(actor=request.user, email=email):
-            messages.success(request, f"“{email.subject}” to {email.to} is being sent again.")
-        return redirect("nominations:failed_emails")
+        form = ResendEmailForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if mail.outgoing_email_resend(actor=request.user, email=email):
+                messages.success(request, f"“{email.subject}” to {email.to} is being sent again.")
+            return redirect("nominations:failed_emails")
+        for error in form.errors["email"]:
+            messages.error(request, error)
+        status = 400
     page = Paginator(mail.outgoing_emails_needing_attention(), 50).get_page(request.GET.get("page"))
-    return render(request, "nominations/failed_emails.html", {"page": page})
+    return render(request, "nominations/failed_emails.html", {"page": page}, status=status)

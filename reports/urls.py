@@ -6,6 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     path("reports/export/<str:table>.<str:fmt>", views.export, name="export"),
-    path("reports/projects/<str:code>/", views.project_report, name="project"),
-    path("reports/projects/<str:code>/report.pdf", views.project_report_pdf, name="project_pdf"),
+    path("reports/projects/<project_code:code>/", views.project_report, name="project"),
+    path("reports/projects/<project_code:code>/report.pdf", views.project_report_pdf, name="project_pdf"),
 ]

@@ -59,10 +59,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large is refused before anything reads it, and what a client sent is made safe to
+    # store before any other middleware reads it.
+    "apo_portal.middleware.RequestBodyLimitMiddleware",
+    "apo_portal.middleware.StorableHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before every middleware that reads or writes a page's body, so that it compresses what they leave.
     "apo_portal.middleware.TextGZipMiddleware",
+    # After WhiteNoise (static files stay cacheable), before the session and CSRF cookies are set.
+    "apo_portal.middleware.PrivateAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,7 +200,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest body the portal reads (apo_portal.middleware.RequestBodyLimitMiddleware answers 413 above it).
+# The largest legitimate uploads are a certificate's PDF to verify and a project's notification (10 MB each);
+# attachments and attendance reports are at most 5 MB. 12 MB leaves room for the form around the file.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
+# The form fields besides files (Django's default): the largest form, a program's sessions, is far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is spooled to a temporary file (in FILE_UPLOAD_TEMP_DIR) while it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Django's renderer, with selects drawn in Python (apo_portal/forms.py): the same HTML, 25 times faster.
 FORM_RENDERER = "apo_portal.forms.PortalFormRenderer"
@@ -220,6 +234,40 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# Browser features no page of the portal uses are switched off for it and for anything it might embed. The
+# camera too: participants scan the check-in QR code with their phone's own camera app, which opens the link.
+# Security keys and passkeys (WebAuthn) stay allowed for the portal itself.
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
 }
 
 # The cache holds the sessions, the throttles' counts (django-ratelimit), the catalogue's pages and the

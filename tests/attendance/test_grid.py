@@ -185,7 +185,7 @@ def test_a_row_shows_participation_and_links_to_the_override(login, secretariat,
 @pytest.mark.parametrize(
     "name", ["attendance:override", "attendance:all_present", "attendance:report_upload", "attendance:check_in_screen"]
 )
-@pytest.mark.parametrize("code", ["26-SME-902-PI-WSH-A", "0"])
+@pytest.mark.parametrize("code", ["26-SME-902-PI-WSH-A", "40-CP-400-GE-DLN-A"])  # digits as in EACH_ID
 def test_a_url_reversed_once_takes_each_id_as_reverse_would(name, code):
     from apo_portal.web import EACH_ID, url_for_each_id
 

@@ -122,6 +122,21 @@ def test_an_unmatched_person_can_be_assigned_by_hand(login, secretariat, worksho
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["²", "abc", "1\x00"])
+def test_a_malformed_assignment_is_ignored_not_an_error(login, secretariat, workshop, posted):
+    project, session, people = workshop
+    client = login(secretariat)
+    _upload(client, project, session)
+    report = AttendanceReport.objects.get()
+    url = reverse("attendance:report", args=[project.code, report.pk])
+    visitor = next(u for u in client.get(url).context["preview"].unmatched if u.name == "Visitor from ministry")
+    response = client.post(url, {f"assign-{visitor.key}": posted})
+    assert response.status_code == 200
+    assert "Visitor from ministry" in page_text(response)  # still to be matched
+    assert not Mark.objects.filter(nomination=people["sunil"]).exists()
+
+
+@pytest.mark.django_db
 def test_an_import_keeps_marks_set_by_staff_unless_asked(login, secretariat, workshop):
     project, session, people = workshop
     services.mark_set(actor=secretariat, session=session, nomination=people["maria"], status=Status.EXCUSED)

@@ -262,3 +262,154 @@ def test_an_extension_after_the_project_starts_is_refused(login, secretariat):
 def test_a_10000_character_login_is_refused_without_an_error_page(client):
     response = client.post(reverse("accounts:login"), {"username": "a" * 10_000 + "@example.org", "password": "x"})
     assert response.status_code == 200 and "Please enter a correct e-mail address and password" in page_text(response)
+
+
+# ------------------------------------------------------------------ malformed values in addresses, posts and headers
+# PostgreSQL refuses a NUL (U+0000) in text, where SQLite stores it: on PostgreSQL a NUL that reaches a query
+# is a 500 (and the audit entry of the request is lost with it). On either database, `no_nul_reaches_the_database`
+# fails a test whose request sends one there.
+
+
+NUL_REFUSED = "Null characters are not allowed."  # Django's own message for a posted NUL
+
+
+@pytest.fixture
+def no_nul_reaches_the_database():
+    from django.db import connection
+
+    reached = []
+
+    def spy(execute, sql, params, many, context):
+        values = [value for row in params for value in row] if many and params else list(params or ())
+        reached.extend(value for value in values if isinstance(value, str) and "\x00" in value)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        yield reached
+    assert reached == [], "a value holding a NUL reached the database"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/verify/ABC%00/", "/projects/X%00/"])
+def test_a_nul_in_an_address_is_a_404(client, npo_officer, path, no_nul_reaches_the_database):
+    assert client.get(path).status_code == 404
+    client.force_login(npo_officer)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_verification_with_a_nul_keeps_its_audit_entry(login, npo_officer, no_nul_reaches_the_database):
+    from audit.models import AuditEntry
+
+    assert login(npo_officer).get("/verify/ABC%00/").status_code == 404
+    entry = AuditEntry.objects.get(action="security.access_denied")
+    # The address as it was sent: the NUL stays visible to whoever reads the log, and is stored safely.
+    assert (entry.actor, entry.changes["path"]) == (npo_officer, "/verify/ABC%00/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["abc", "", "1e3", "²", "1\x00", "9" * 40])
+def test_resending_an_email_by_a_malformed_id_is_refused(login, secretariat, posted, no_nul_reaches_the_database):
+    from nominations.models import OutgoingEmail
+
+    email = OutgoingEmail.objects.create(
+        key="t:1", to="an@example.org", subject="Results", body="Hi", status=OutgoingEmail.Status.FAILED, attempts=6
+    )
+    response = login(secretariat).post(reverse("nominations:failed_emails"), {"email": posted})
+    assert response.status_code == 400
+    message = "That e-mail is not in the list: nothing was sent again."
+    assert (NUL_REFUSED if "\x00" in posted else message) in page_text(response)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 6)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["abc", "1e3", "²", "1\x00", "9" * 40])
+def test_issuing_a_certificate_for_a_malformed_nomination_is_refused(
+    login, secretariat, finished_project, posted, no_nul_reaches_the_database
+):
+    from certificates.models import Certificate
+
+    project, _, _ = finished_project
+    response = login(secretariat).post(reverse("certificates:issue", args=[project.code]), {"nomination": posted})
+    assert response.status_code == 400
+    message = "No participant of this project was chosen: no certificate was issued."
+    assert (NUL_REFUSED if "\x00" in posted else message) in page_text(response)
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deciding_on_nominations_with_malformed_ids_decides_nothing(login, secretariat, no_nul_reaches_the_database):
+    nomination = NominationFactory(status=Nomination.Status.SUBMITTED)
+    response = login(secretariat).post(
+        reverse("nominations:decide", args=[nomination.project.code]),
+        {"nominations": ["²", "1\x00", "abc"], "decision": "selected", "query": "economy=LK\r\nSet-Cookie: x=1"},
+        follow=True,
+    )
+    assert response.status_code == 200 and "Select a valid choice. ² is not one of the available choices." in page_text(
+        response
+    )
+    assert "x" not in response.cookies
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_failed_login_with_a_nul_in_the_user_agent_is_counted_and_audited(client, npo_officer):
+    from axes.models import AccessAttempt
+
+    from audit.models import AuditEntry
+
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": npo_officer.email, "password": "guess"},
+        HTTP_USER_AGENT="Mozilla/5.0\x00<script>",
+        HTTP_ACCEPT="text/html\x00",
+    )
+    assert response.status_code == 200 and "Please enter a correct e-mail address and password" in page_text(response)
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.failures_since_start, attempt.user_agent, attempt.http_accept) == (
+        1,
+        "Mozilla/5.0\ufffd<script>",
+        "text/html\ufffd",
+    )
+    assert AuditEntry.objects.filter(action="security.login_failed").count() == 1
+
+
+def _routes(patterns=None, prefix=""):
+    """Every address pattern of the portal, as (name, route), through the includes."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.resolvers import RoutePattern
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if not isinstance(entry.pattern, RoutePattern):
+            continue  # the admin's regular expressions name only its own apps and models
+        route = prefix + str(entry.pattern._route)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and "<" in route:
+            yield entry.name or route, route
+
+
+def _with_nul(route: str) -> str:
+    """The route with a number for every <int:…> and a NUL-bearing value for every other argument."""
+    import re
+
+    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m[1] == "int" else "X%00", route)
+
+
+ROUTES = sorted(set(_routes()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, route", ROUTES, ids=[route for _, route in ROUTES])
+def test_no_address_with_a_nul_is_an_error_page(
+    client, secretariat, npo_officer, name, route, no_nul_reaches_the_database
+):
+    path = _with_nul(route)
+    for user in (None, npo_officer, secretariat):
+        if user is not None:
+            client.force_login(user)
+        for method in (client.get, client.post):
+            response = method(path, {"code": "X\x00", "email": "X\x00", "nomination": "X\x00"})
+            assert response.status_code < 500, (method.__name__, user, path)

@@ -2,6 +2,7 @@
 in with it next time; the Content Security Policy lets the library's scripts run."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from audit.models import AuditEntry
 from tests.browser.walk import log_in
@@ -56,7 +57,14 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
         page.get_by_role("button", name="Log in").click()
         assert page.get_by_role("heading", name="Enter your code").is_visible()
         page.get_by_role("button", name="Use your security key or passkey").click()
-        page.wait_for_url(f"{live_server.url}/manage/projects/")
+        try:
+            # Four round trips (begin, the authenticator, complete, the page): on a loaded CI machine these
+            # once took more than the default 15 s.
+            page.wait_for_url(f"{live_server.url}/manage/projects/", timeout=45_000)
+        except PlaywrightTimeoutError:
+            status = page.locator("#passkey-verification-status-message").all_inner_texts()
+            problem = f"not signed in by the key: at {page.url}, status {status}, console {refused}"
+            raise AssertionError(problem) from None
         assert page.get_by_role("heading", name="All projects").is_visible()
     finally:
         context.close()

@@ -9,11 +9,19 @@ What rides on the cache, and what an outage does to it:
   outage may be served until they expire (an hour at most) if Redis comes back with its data;
 - the verification throttle counts nothing and lets look-ups through (RATELIMIT_FAIL_OPEN) rather than
   refuse everybody; the login throttle (django-axes) counts in PostgreSQL and is not affected.
-Each failed call is logged as a warning."""
+Each failed call is logged as a warning.
 
+Only the cache API that Django documents is wrapped (the methods every backend has); nothing of
+RedisCache's own workings is replaced, so a Django upgrade cannot quietly undo it. The methods not listed
+(get_or_set, decr, incr_version, the async a* methods) are written in terms of these ones in BaseCache.
+(django-redis' IGNORE_EXCEPTIONS does the same, but its home, Jazzband, is closing, and no new home was
+named when this was written; Django's own backend is maintained with Django.)"""
+
+import contextlib
 import logging
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -21,54 +29,66 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _soft(name: str, on_failure):
-    """RedisCacheClient's method `name`, answering `on_failure(*arguments)` when Redis cannot be reached."""
-
-    def method(self, *args):
-        try:
-            return getattr(RedisCacheClient, name)(self, *args)
-        except UNREACHABLE as error:
-            logger.warning("Redis cache unreachable, %s skipped: %s", name, error)
-            return on_failure(*args)
-
-    method.__name__ = name
-    return method
-
-
-def _missing(key, delta):
-    raise ValueError(f"Key {key!r} not found: the cache is unreachable")  # what incr() says of a missing key
-
-
-class SoftFailingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}  # a redis.Redis per connection pool, by the pool's id (pools live as long as this)
-
-    def get_client(self, key=None, *, write=False):
-        """The redis.Redis of the pool to use, made once. (Django makes one for every call, and redis-py's
-        constructor fills a table of some 170 reply handlers each time: 47 µs, against 70 µs for a GET, on
-        every cache read and write. A client holds no connection of its own and is safe to share.)"""
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-    # Reads are misses, writes are not made, and incr() fails as for a missing key.
-    get = _soft("get", lambda key, default: default)
-    get_many = _soft("get_many", lambda keys: {})
-    has_key = _soft("has_key", lambda key: False)
-    add = _soft("add", lambda key, value, timeout: False)
-    set = _soft("set", lambda key, value, timeout: None)
-    set_many = _soft("set_many", lambda data, timeout: None)
-    touch = _soft("touch", lambda key, timeout: False)
-    delete = _soft("delete", lambda key: False)
-    delete_many = _soft("delete_many", lambda keys: None)
-    incr = _soft("incr", _missing)
-    clear = _soft("clear", lambda: False)
+@contextlib.contextmanager
+def _when_unreachable(operation: str):
+    """Swallow (and log) a failure to reach Redis; the caller then answers as for a miss."""
+    try:
+        yield
+    except UNREACHABLE as error:
+        logger.warning("Redis cache unreachable, %s skipped: %s", operation, error)
 
 
 class SoftFailingRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = SoftFailingRedisCacheClient
+    # Reads are misses, writes are not made, and incr() fails as for a missing key.
+    def get(self, key, default=None, version=None):
+        with _when_unreachable("get"):
+            return super().get(key, default, version)
+        return default
+
+    def get_many(self, keys, version=None):
+        with _when_unreachable("get_many"):
+            return super().get_many(keys, version)
+        return {}
+
+    def has_key(self, key, version=None):
+        with _when_unreachable("has_key"):
+            return super().has_key(key, version)
+        return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with _when_unreachable("add"):
+            return super().add(key, value, timeout, version)
+        return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with _when_unreachable("set"):
+            super().set(key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        with _when_unreachable("set_many"):
+            return super().set_many(data, timeout, version)
+        return list(data)  # the keys not stored, as BaseCache.set_many says
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        with _when_unreachable("touch"):
+            return super().touch(key, timeout, version)
+        return False
+
+    def delete(self, key, version=None):
+        with _when_unreachable("delete"):
+            return super().delete(key, version)
+        return False
+
+    def delete_many(self, keys, version=None):
+        with _when_unreachable("delete_many"):
+            super().delete_many(keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        with _when_unreachable("incr"):
+            return super().incr(key, delta, version)
+        raise ValueError(f"Key {key!r} not found: the cache is unreachable")  # what incr() says of a missing key
+
+    def clear(self):
+        with _when_unreachable("clear"):
+            return super().clear()
+        return False

@@ -24,6 +24,7 @@ from accounts.email_address import normalize_email_or_none
 from apo_portal.zones import reader_time_text
 from audit.services import audit_log
 from nominations.models import Nomination
+from projects.changes import project_records_changed_on_commit
 from projects.models import Session
 
 from . import reports
@@ -479,7 +480,7 @@ def attendance_import_undo(*, actor, attendance_import: AttendanceImport) -> dic
             kept.append(nomination.full_name)
             continue
         mark, before = row.mark, row.imported
-        mark.session = session  # the reports' receiver reads the project from it
+        project_records_changed_on_commit(session.project_id)
         if not before.previous_status:
             mark.delete()
         else:

@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare, get_random_string, salted
 
 from audit.services import audit_log
 from nominations.models import Nomination
+from projects.changes import project_records_changed_on_commit
 from projects.models import Session
 
 from .models import CalendarFeed, CheckIn, EligibilityOverride, Mark
@@ -56,7 +57,6 @@ def mark_set(
         raise AttendanceError("Choose present, late, absent or excused.")
     mark = Mark.objects.select_for_update().filter(session=session, nomination=nomination).first()
     if mark is not None:
-        mark.session = session  # the one it was found by; the reports' receiver reads its project from it
         if mark.source == Source.STAFF and source != Source.STAFF and not overwrite_staff:
             return mark, False
         if (mark.status, mark.minutes) == (status, minutes) or (mark.status == status and source == Source.STAFF):
@@ -82,6 +82,7 @@ def mark_set(
                 )
         except IntegrityError:  # another request marked the same cell a moment ago: theirs stands
             return Mark.objects.get(session=session, nomination=nomination), False
+    project_records_changed_on_commit(session.project_id)  # attendance is what the reports count
     audit_log(
         actor=actor,
         action="attendance.mark.set",

@@ -23,6 +23,7 @@ from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from nominations.mail import email_queue, outgoing_email_cancel
 from nominations.models import Nomination
+from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session
 
 from . import rendering
@@ -77,6 +78,7 @@ def _create(*, actor, project: Project, nomination: Nomination, holder_name: str
         changes={"serial": certificate.serial, "holder_name": holder_name},
     )
     _enqueue_render(certificate.pk)
+    project_records_changed_on_commit(project.pk)  # the reports count certificates
     return certificate
 
 
@@ -203,6 +205,7 @@ def certificate_revoke(
     locked.revoked_at, locked.revoked_on = now, secretariat_date(now)
     locked.revoked_by, locked.revocation_reason = actor, reason.strip()
     locked.save(update_fields=["revoked_at", "revoked_on", "revoked_by", "revocation_reason"])
+    project_records_changed_on_commit(locked.project_id)  # the reports count valid certificates
     # Its "certificate ready" e-mail, if still waiting, would send the holder a link that answers 404.
     outgoing_email_cancel(key=f"certificate:{locked.pk}", reason="The certificate was revoked before it was sent.")
     audit_log(

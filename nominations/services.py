@@ -16,6 +16,7 @@ from accounts.invitations import invitation_path
 from accounts.models import User
 from apo_portal.zones import reader_time_text
 from audit.services import audit_log
+from projects.changes import project_records_changed_on_commit
 from projects.models import Project
 
 from . import rules, selectors
@@ -123,6 +124,7 @@ def _save_checked(nomination: Nomination, **save_kwargs) -> None:
         nomination.full_clean(exclude=["project", "economy", "participant", "created_by"])
         with transaction.atomic():
             nomination.save(**save_kwargs)
+            project_records_changed_on_commit(nomination.project_id)  # what the reports count
     except IntegrityError as error:
         raise NominationError("This candidate (same e-mail address) is already nominated for this project.") from error
 
@@ -436,9 +438,10 @@ def _participant_account(nomination: Nomination) -> User | None:
 
 def _announce_statuses(project: Project) -> None:
     """From now on the NPOs see every decision as it stands (PRODUCT.md rule 11); a nomination under
-    review (reinstated since the last announcement, say) is seen so again. Saved row by row, not by
-    `update()`, so that the reports' figures (which count what the NPOs were told) follow."""
+    review (reinstated since the last announcement, say) is seen so again. The reports' figures count
+    what the NPOs were told, so they are refreshed after the commit."""
     now = timezone.now()
+    project_records_changed_on_commit(project.pk)
     for nomination in Nomination.objects.filter(project=project).exclude(status__in=rules.SEEN_AS_THEY_ARE):
         nomination.announced_status = nomination.status if nomination.status in rules.DECISIONS else ""
         nomination.announced_at = now

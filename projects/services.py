@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.services import audit_log
 
+from .changes import project_records_changed_on_commit
 from .models import Project
 
 Status = Project.Status
@@ -127,6 +128,7 @@ def program_save(*, project: Project, actor, formset) -> None:
     # Lock the project so that two officers editing the program at once are applied one after the other.
     Project.objects.select_for_update().get(pk=project.pk)
     formset.save()
+    project_records_changed_on_commit(project.pk)  # "attended every session" depends on the sessions
     added = [session.title for session in formset.new_objects]
     changed = [session.title for session, _fields in formset.changed_objects]
     removed = [session.title for session in formset.deleted_objects]

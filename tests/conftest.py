@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from attendance.models import Mark
 from nominations.models import Nomination
+from projects.changes import project_records_changed_on_commit
 from tests import factories
 from tests.factories import NominationFactory, ParticipantFactory, ProjectFactory, SessionFactory, economy
 
@@ -169,4 +170,5 @@ def _finished_project():
         Mark.objects.create(
             session=sessions[day], nomination=people[who], status=status, source="staff", set_at=timezone.now()
         )
+    project_records_changed_on_commit(project.pk)  # as mark_set() does
     return project, sessions, people

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import NPO, Economy, User
 from nominations.models import DECISIONS, Nomination
+from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session, end_of_day
 
 DEFAULT_PASSWORD = "a-long-test-password"
@@ -78,7 +79,17 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         obj.participating_economies.set(Economy.objects.filter(code__in=codes))
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class _CountedInReports:
+    """Made as the services make them: the project's report figures are refreshed on commit."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        made = super()._create(model_class, *args, **kwargs)
+        project_records_changed_on_commit(made.project_id)
+        return made
+
+
+class SessionFactory(_CountedInReports, factory.django.DjangoModelFactory):
     class Meta:
         model = Session
 
@@ -90,7 +101,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=3))
 
 
-class NominationFactory(factory.django.DjangoModelFactory):
+class NominationFactory(_CountedInReports, factory.django.DjangoModelFactory):
     class Meta:
         model = Nomination
 

@@ -293,9 +293,10 @@ PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/h")
 # everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "apo_portal.client.client_ip"
-# django-ratelimit warns that Django's own RedisCache is not on its tested list; its incr() is Redis'
-# atomic INCRBY, which is all the limiter needs. Without Redis (the quick start), the local-memory cache
-# counts per process: fine for one runserver; production sets REDIS_URL (docker-compose.yml does).
+# django-ratelimit warns that Django's own RedisCache (which apo_portal/cache.py only wraps) is not on its
+# tested list; its incr() is Redis' atomic INCRBY, which is all the limiter needs. Without Redis (the quick
+# start), the local-memory cache counts per process: fine for one runserver; production sets REDIS_URL
+# (docker-compose.yml does).
 SILENCED_SYSTEM_CHECKS = (
     ["django_ratelimit.W001"] if env("REDIS_URL", default="") else ["django_ratelimit.W001", "django_ratelimit.E003"]
 )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from attendance.models import Mark
 from certificates.models import Certificate
 from nominations.models import Nomination
+from projects.changes import project_records_changed_on_commit
 from projects.models import Project
 from reports import selectors
 from reports.selectors import Filters
@@ -33,9 +34,11 @@ def _session(project, day, hour=9):
 
 def _mark(session, nomination, status):
     Mark.objects.create(session=session, nomination=nomination, status=status, source="staff", set_at=timezone.now())
+    project_records_changed_on_commit(session.project_id)  # as mark_set() does
 
 
 def _certificate(project, nomination, sequence, revoked=False):
+    project_records_changed_on_commit(project.pk)  # as certificates_issue() does
     return Certificate.objects.create(
         project=project,
         nomination=nomination,

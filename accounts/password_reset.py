@@ -1,7 +1,7 @@
 """Password reset by e-mail, answered the same way whether or not an account has the address.
 
 The page that asks never looks the address up: for every well-formed address it writes the same outbox row
-(an OutgoingEmail keyed by the normalized address, `nominations.mail.password_reset_queue`) and gives the
+(an OutgoingEmail keyed by the normalized address, `mail.services.password_reset_queue`) and gives the
 same answer, in the same time. The e-mail worker, when it sends the row, looks for the active account with
 exactly that address (`password_reset_message`): it makes the link's token then (never stored, as for
 invitations) and sends the e-mail, or, with no such account, cancels the row and sends nothing. So what an

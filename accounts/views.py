@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from audit.services import security_event
-from nominations.mail import password_reset_queue
+from mail.services import password_reset_queue
 
 from . import two_step
 from .forms import PasswordResetRequestForm, ProfileForm

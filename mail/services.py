@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts import password_reset
 from accounts.invitations import with_tokens
+from apo_portal.queue import enqueue
+from audit.services import audit_log
 
 from .models import OutgoingEmail
 
@@ -47,9 +49,7 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
 
 
 def outgoing_email_enqueue(email_id: int) -> None:
-    from apo_portal.queue import enqueue
-
-    from .tasks import send_outgoing_email
+    from .tasks import send_outgoing_email  # the tasks call these services
 
     enqueue(send_outgoing_email, email_id)
 
@@ -207,14 +207,12 @@ def _interrupted() -> Q:
 def outgoing_email_resend(*, actor, email: OutgoingEmail) -> bool:
     """Send a failed or interrupted e-mail again, on the Secretariat's word. Side effects: audit entry; a send
     task."""
-    from audit.services import audit_log
-
     with transaction.atomic():
         updated = OutgoingEmail.objects.filter(
             Q(status=OutgoingEmail.Status.FAILED) | _interrupted(), pk=email.pk
         ).update(status=OutgoingEmail.Status.PENDING, attempts=0, last_error="")
         if updated:
-            audit_log(actor=actor, action="nominations.email.resent", target=email, note=email.subject)
+            audit_log(actor=actor, action="mail.email.resent", target=email, note=email.subject)
             transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
     return bool(updated)
 

@@ -337,6 +337,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Publishing must not hang a page when the broker is down: fail at once, the sweep enqueues later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# What other apps write into an e-mail as it is sent (`mail/services.py`): (key prefix, function), in order; ""
+# matches every e-mail. The outbox imports none of them.
+MAIL_SENDING_HOOKS = [
+    ("password-reset:", "accounts.password_reset.written_at_sending"),
+    ("", "accounts.invitations.tokens_at_sending"),
+]
 CELERY_TASK_ROUTES = {
     "mail.tasks.*": {"queue": "email"},
     "nominations.tasks.*": {"queue": "email"},

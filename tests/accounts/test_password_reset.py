@@ -187,10 +187,11 @@ def test_a_password_chosen_through_the_link_ends_the_accounts_lock_out(
 def test_an_undelivered_reset_is_listed_and_sent_again_with_a_fresh_link_and_no_account_is_not_listed(
     client, login, secretariat, participant, django_capture_on_commit_callbacks, celery_eager
 ):
-    from mail.services import password_reset_queue
+    from accounts.password_reset import password_reset_outbox_row
+    from mail.services import email_queue_again
 
     with django_capture_on_commit_callbacks(execute=False):
-        password_reset_queue(address=MINH)
+        email_queue_again(**password_reset_outbox_row(address=MINH))
     OutgoingEmail.objects.filter(to=MINH).update(status="failed", last_error="550 mailbox unavailable", attempts=6)
     _ask_and_commit(client, django_capture_on_commit_callbacks, NOBODY)  # cancelled: nothing to deliver
     assert [row.to for row in outgoing_emails_needing_attention()] == [MINH]

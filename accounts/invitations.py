@@ -3,8 +3,9 @@
 The token in the link is Django's password-reset token, which sets the account's password to whatever the
 holder of the link chooses. So it is never stored: the e-mail is written (an OutgoingEmail row, kept for
 good and shown in the Django admin) with a placeholder where the token goes, and the token is made when
-the e-mail is sent. A database copy or an administrator reading the outbox sees no live link, and an
-e-mail sent again after a mail outage carries a fresh token, valid for the full week."""
+the e-mail is sent (`tokens_at_sending`, a hook the outbox calls). A database copy or an administrator
+reading the outbox sees no live link, and an e-mail sent again after a mail outage carries a fresh token,
+valid for the full week."""
 
 import re
 
@@ -43,3 +44,9 @@ def with_tokens(body: str) -> str:
         return link[0].replace(TOKEN_PLACEHOLDER, default_token_generator.make_token(user))
 
     return _links().sub(token, body)
+
+
+def tokens_at_sending(*, key: str, to: str, subject: str, body: str) -> tuple[str, str]:
+    """The outbox's sending hook for every e-mail (`settings.MAIL_SENDING_HOOKS`): invitation links get their
+    tokens as the e-mail leaves."""
+    return subject, with_tokens(body)

@@ -1,9 +1,10 @@
 """Password reset by e-mail, answered the same way whether or not an account has the address.
 
 The page that asks never looks the address up: for every well-formed address it writes the same outbox row
-(an OutgoingEmail keyed by the normalized address, `nominations.mail.password_reset_queue`) and gives the
+(an OutgoingEmail keyed by the normalized address, `password_reset_outbox_row`) and gives the
 same answer, in the same time. The e-mail worker, when it sends the row, looks for the active account with
-exactly that address (`password_reset_message`): it makes the link's token then (never stored, as for
+exactly that address (`password_reset_message`, called through `written_at_sending`, a hook named in
+`settings.MAIL_SENDING_HOOKS`): it makes the link's token then (never stored, as for
 invitations) and sends the e-mail, or, with no such account, cancels the row and sends nothing. So what an
 address owner sees in their mailbox is the only difference, and only they see it."""
 
@@ -35,6 +36,23 @@ def password_reset_key(address: str) -> str:
 
 def is_password_reset(key: str) -> bool:
     return key.startswith(KEY_PREFIX)
+
+
+def password_reset_outbox_row(*, address: str) -> dict:
+    """What the outbox holds for a reset asked for `address` (normalized), the same whether or not an account
+    has it: `mail.services.email_queue_again(**row)` queues it."""
+    return {
+        "key": password_reset_key(address),
+        "to": address,
+        "subject": password_reset_subject(),
+        "body": BODY_PLACEHOLDER,
+    }
+
+
+def written_at_sending(*, key: str, to: str, subject: str, body: str) -> tuple[str, str] | str:
+    """The outbox's sending hook for password resets (`settings.MAIL_SENDING_HOOKS`): the e-mail written now
+    for the active account with the row's address, or the reason nothing is sent."""
+    return password_reset_message(address=to) or NO_ACCOUNT
 
 
 def password_reset_subject() -> str:

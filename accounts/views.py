@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from audit.services import security_event
-from nominations.mail import password_reset_queue
+from mail.services import email_queue_again
 
 from . import two_step
 from .forms import PasswordResetRequestForm, ProfileForm
 from .lockout import account_failures_forget
+from .password_reset import password_reset_outbox_row
 from .services import user_update_profile
 
 
@@ -66,7 +67,7 @@ def password_reset(request):
                 )
             else:
                 with transaction.atomic():  # the row and its audit entry: one commit
-                    queued = password_reset_queue(address=address)
+                    queued = email_queue_again(**password_reset_outbox_row(address=address))
                     security_event(
                         action="security.password_reset_requested", request=request, username=address, queued=queued
                     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # Security keys' JSON steps, under django-otp-webauthn's own namespace (its template tags name it).
     path("accounts/two-step/key/", include("accounts.webauthn_urls")),
+    path("", include("mail.urls")),
     path("", include("nominations.urls")),
     path("", include("attendance.urls")),
     path("", include("certificates.urls")),

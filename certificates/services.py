@@ -21,7 +21,7 @@ from apo_portal.queue import enqueue
 from apo_portal.zones import secretariat_date
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
-from nominations.mail import email_queue, outgoing_email_cancel
+from mail.services import email_queue, outgoing_email_cancel
 from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session

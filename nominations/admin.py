@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, DeadlineExtension, Nomination, OutgoingEmail
+from .models import Attachment, DeadlineExtension, Nomination
 
 
 class AttachmentInline(admin.TabularInline):
@@ -43,28 +43,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ["nomination__full_name", "nomination__project__code"]
     exclude = ["file"]  # the admin would link the file to a public URL; it has none
     readonly_fields = ["nomination", "kind", "file_type", "original_name", "size", "sha256", "uploaded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["to", "subject", "key"]
-    readonly_fields = [
-        "key",
-        "to",
-        "subject",
-        "body",
-        "status",
-        "attempts",
-        "last_error",
-        "project",
-        "created_at",
-        "sent_at",
-    ]
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,7 @@ from accounts.models import Economy
 from projects.models import end_of_day
 
 from .files import MAX_ATTACHMENT_BYTES, UnacceptableFile, sniff_document_type
-from .models import Attachment, Nomination, OutgoingEmail
+from .models import Attachment, Nomination
 from .services import CANDIDATE_FIELDS
 
 Status = Nomination.Status
@@ -110,17 +110,6 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, nomination_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nominations"].choices = [(pk, pk) for pk in nomination_ids]
-
-
-class ResendEmailForm(forms.Form):
-    """The undelivered e-mail to send again, by the id its row's button posts."""
-
-    email = forms.ModelChoiceField(
-        queryset=OutgoingEmail.objects.all(),
-        error_messages=dict.fromkeys(
-            ["required", "invalid_choice"], "That e-mail is not in the list: nothing was sent again."
-        ),
-    )
 
 
 class ReviewFilterForm(forms.Form):

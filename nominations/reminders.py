@@ -12,10 +12,11 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from mail.models import OutgoingEmail
+from mail.services import email_queue
 from projects.models import Project
 
-from .mail import email_queue
-from .models import DeadlineExtension, Nomination, OutgoingEmail
+from .models import DeadlineExtension, Nomination
 
 Status = Nomination.Status
 DAY = datetime.timedelta(days=1)

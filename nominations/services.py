@@ -16,12 +16,12 @@ from accounts.invitations import invitation_path
 from accounts.models import User
 from apo_portal.zones import reader_time_text
 from audit.services import audit_log
+from mail.services import email_queue
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project
 
 from . import rules, selectors
 from .files import UnacceptableFile, display_name, sha256_of, sniff_document_type
-from .mail import email_queue
 from .models import Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status

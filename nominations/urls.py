@@ -34,5 +34,4 @@ urlpatterns = [
     path("manage/projects/<project_code:code>/nominations/decide/", views.review_decide, name="decide"),
     path("manage/projects/<project_code:code>/extensions/", views.extension_grant, name="extension"),
     path("manage/projects/<project_code:code>/announce/", views.announce, name="announce"),
-    path("manage/emails/", views.failed_emails, name="failed_emails"),
 ]

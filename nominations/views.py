@@ -23,7 +23,6 @@ from .forms import (
     NominationForm,
     NoteForm,
     ReasonForm,
-    ResendEmailForm,
     ReviewFilterForm,
 )
 from .models import Attachment, Nomination
@@ -401,22 +400,3 @@ def announce(request, code):
             "existing_accounts": selectors.selected_with_existing_accounts(project),
         },
     )
-
-
-@secretariat_required
-def failed_emails(request):
-    from . import mail
-
-    status = 200
-    if request.method == "POST":
-        form = ResendEmailForm(request.POST)
-        if form.is_valid():
-            email = form.cleaned_data["email"]
-            if mail.outgoing_email_resend(actor=request.user, email=email):
-                messages.success(request, f"“{email.subject}” to {email.to} is being sent again.")
-            return redirect("nominations:failed_emails")
-        for error in form.errors["email"]:
-            messages.error(request, error)
-        status = 400
-    page = Paginator(mail.outgoing_emails_needing_attention(), 50).get_page(request.GET.get("page"))
-    return render(request, "nominations/failed_emails.html", {"page": page}, status=status)

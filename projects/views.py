@@ -31,7 +31,7 @@ def home(request):
         return redirect("projects:catalogue")
     if user.is_secretariat:
         from certificates.selectors import certificates_needing_decision
-        from nominations.mail import outgoing_emails_needing_attention
+        from mail.services import outgoing_emails_needing_attention
 
         return render(
             request,

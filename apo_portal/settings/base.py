@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "accounts",
     "audit",
+    "mail",
     "projects",
     "nominations",
     "attendance",
@@ -337,10 +338,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Publishing must not hang a page when the broker is down: fail at once, the sweep enqueues later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_ROUTES = {"nominations.tasks.*": {"queue": "email"}, "certificates.tasks.*": {"queue": "pdf"}}
+# What other apps write into an e-mail as it is sent (`mail/services.py`): (key prefix, function), in order; ""
+# matches every e-mail. The outbox imports none of them.
+MAIL_SENDING_HOOKS = [
+    ("password-reset:", "accounts.password_reset.written_at_sending"),
+    ("", "accounts.invitations.tokens_at_sending"),
+]
+CELERY_TASK_ROUTES = {
+    "mail.tasks.*": {"queue": "email"},
+    "nominations.tasks.*": {"queue": "email"},
+    "certificates.tasks.*": {"queue": "pdf"},
+}
 # Beat scans the database for due work; nothing relies on long ETAs.
 CELERY_BEAT_SCHEDULE = {
-    "deliver-pending-emails": {"task": "nominations.tasks.deliver_pending_emails", "schedule": 60.0},
+    "deliver-pending-emails": {"task": "mail.tasks.deliver_pending_emails", "schedule": 60.0},
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
     "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
     "rebuild-report-figures": {"task": "reports.tasks.rebuild_figures", "schedule": crontab(hour=3, minute=15)},

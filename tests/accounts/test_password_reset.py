@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.password_reset import NO_ACCOUNT
 from audit.models import AuditEntry
-from nominations.mail import outgoing_email_send, outgoing_emails_needing_attention
-from nominations.models import OutgoingEmail
+from mail.models import OutgoingEmail
+from mail.services import outgoing_email_send, outgoing_emails_needing_attention
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.pages import page_text
 
@@ -187,18 +187,19 @@ def test_a_password_chosen_through_the_link_ends_the_accounts_lock_out(
 def test_an_undelivered_reset_is_listed_and_sent_again_with_a_fresh_link_and_no_account_is_not_listed(
     client, login, secretariat, participant, django_capture_on_commit_callbacks, celery_eager
 ):
-    from nominations.mail import password_reset_queue
+    from accounts.password_reset import password_reset_outbox_row
+    from mail.services import email_queue_again
 
     with django_capture_on_commit_callbacks(execute=False):
-        password_reset_queue(address=MINH)
+        email_queue_again(**password_reset_outbox_row(address=MINH))
     OutgoingEmail.objects.filter(to=MINH).update(status="failed", last_error="550 mailbox unavailable", attempts=6)
     _ask_and_commit(client, django_capture_on_commit_callbacks, NOBODY)  # cancelled: nothing to deliver
     assert [row.to for row in outgoing_emails_needing_attention()] == [MINH]
     staff = login(secretariat)
-    page = page_text(staff.get(reverse("nominations:failed_emails")))
+    page = page_text(staff.get(reverse("mail:failed_emails")))
     assert "Reset your APO Portal password" in page and MINH in page and NOBODY not in page
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("nominations:failed_emails"), {"email": OutgoingEmail.objects.get(to=MINH).pk})
+        staff.post(reverse("mail:failed_emails"), {"email": OutgoingEmail.objects.get(to=MINH).pk})
     staff.logout()
     assert [message.to for message in mail.outbox] == [[MINH]]
     assert _choose_password(client, _link(mail.outbox[0])).status_code == 302

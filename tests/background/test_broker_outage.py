@@ -16,8 +16,9 @@ from kombu.exceptions import OperationalError
 
 from certificates.models import Certificate
 from certificates.tasks import render_pending_certificates
-from nominations.models import Nomination, OutgoingEmail
-from nominations.tasks import deliver_pending_emails
+from mail.models import OutgoingEmail
+from mail.tasks import deliver_pending_emails
+from nominations.models import Nomination
 from tests.factories import candidate
 
 
@@ -85,7 +86,7 @@ def test_publishing_gives_up_at_once_when_redis_is_unreachable(tmp_path):
     script = (
         "import time, django; django.setup()\n"
         "from apo_portal.queue import enqueue\n"
-        "from nominations.tasks import send_outgoing_email\n"
+        "from mail.tasks import send_outgoing_email\n"
         "start = time.monotonic(); results = [enqueue(send_outgoing_email, 1) for _ in range(5)]\n"
         "print(results, time.monotonic() - start)\n"
     )

@@ -69,7 +69,7 @@ def _wait_for(condition, seconds: float, what: str) -> None:
 
 def _statuses(database: pathlib.Path) -> dict[str, int]:
     with sqlite3.connect(database, timeout=30) as connection:
-        rows = connection.execute("SELECT status, count(*) FROM nominations_outgoingemail GROUP BY status")
+        rows = connection.execute("SELECT status, count(*) FROM mail_outgoingemail GROUP BY status")
         return dict(rows.fetchall())
 
 
@@ -102,9 +102,9 @@ for code, count in {economies!r}.items():
 ANNOUNCE = """
 from accounts.models import User
 from apo_portal.queue import enqueue
-from nominations.models import OutgoingEmail
+from mail.models import OutgoingEmail
 from nominations.services import project_announce
-from nominations.tasks import send_outgoing_email
+from mail.tasks import send_outgoing_email
 from projects.models import Project
 
 project = Project.objects.get(code="26-RC-01-GE-WSP-A")

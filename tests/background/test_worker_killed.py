@@ -20,7 +20,8 @@ from attendance.models import Mark
 from certificates import services
 from certificates.models import Certificate
 from certificates.tasks import render_pending_certificates
-from nominations.models import Nomination, OutgoingEmail
+from mail.models import OutgoingEmail
+from nominations.models import Nomination
 from tests.factories import ProjectFactory, SecretariatFactory, SessionFactory, economy
 
 pytestmark = [

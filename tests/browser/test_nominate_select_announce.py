@@ -2,7 +2,8 @@
 
 import pytest
 
-from nominations.models import Nomination, OutgoingEmail
+from mail.models import OutgoingEmail
+from nominations.models import Nomination
 from tests.browser.walk import log_in
 from tests.factories import NPOOfficerFactory, ProjectFactory, SecretariatFactory
 

@@ -12,7 +12,7 @@ from attendance import services as attendance_services
 from audit.models import AuditEntry
 from certificates import services
 from certificates.models import Certificate
-from nominations.models import OutgoingEmail
+from mail.models import OutgoingEmail
 
 
 @pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_the_migration_dates_existing_certificates_in_the_secretariats_time_zone
 def test_a_certificate_revoked_before_its_email_went_sends_the_holder_nothing(secretariat, finished_project):
     from django.core import mail as django_mail
 
-    from nominations import mail
+    from mail import services as mail
 
     project, _, people = finished_project
     services.certificates_issue(actor=secretariat, project=project)

@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from nominations.models import DeadlineExtension, Nomination, OutgoingEmail
+from mail.models import OutgoingEmail
+from nominations.models import DeadlineExtension, Nomination
 from nominations.reminders import reminders_due, reminders_send
 from tests.concurrency import at_once
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from mail.models import OutgoingEmail
 from nominations import services
-from nominations.models import DeadlineExtension, Nomination, OutgoingEmail
+from nominations.models import DeadlineExtension, Nomination
 from projects.models import Project
 from tests.factories import NominationFactory, ProjectFactory, candidate, economy
 

@@ -631,7 +631,7 @@ def test_the_django_admin_is_for_admin_staff_only(login, client, secretariat, np
         "/admin/nominations/nomination/",
         "/admin/nominations/deadlineextension/",
         "/admin/nominations/attachment/",
-        "/admin/nominations/outgoingemail/",
+        "/admin/mail/outgoingemail/",
         "/admin/audit/auditentry/",
     ]:
         assert login(secretariat).get(url).status_code == 200, url

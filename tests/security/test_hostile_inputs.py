@@ -310,12 +310,12 @@ def test_a_verification_with_a_nul_keeps_its_audit_entry(login, npo_officer, no_
 @pytest.mark.django_db
 @pytest.mark.parametrize("posted", ["abc", "", "1e3", "²", "1\x00", "9" * 40])
 def test_resending_an_email_by_a_malformed_id_is_refused(login, secretariat, posted, no_nul_reaches_the_database):
-    from nominations.models import OutgoingEmail
+    from mail.models import OutgoingEmail
 
     email = OutgoingEmail.objects.create(
         key="t:1", to="an@example.org", subject="Results", body="Hi", status=OutgoingEmail.Status.FAILED, attempts=6
     )
-    response = login(secretariat).post(reverse("nominations:failed_emails"), {"email": posted})
+    response = login(secretariat).post(reverse("mail:failed_emails"), {"email": posted})
     assert response.status_code == 400
     message = "That e-mail is not in the list: nothing was sent again."
     assert (NUL_REFUSED if "\x00" in posted else message) in page_text(response)

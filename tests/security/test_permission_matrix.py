@@ -17,7 +17,8 @@ from attendance.models import AttendanceImport, AttendanceReport, EligibilityOve
 from audit.models import AuditEntry
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from nominations.models import Attachment, DeadlineExtension, Nomination, OutgoingEmail
+from mail.models import OutgoingEmail
+from nominations.models import Attachment, DeadlineExtension, Nomination
 from projects.models import Project, Session
 from tests.factories import (
     NominationFactory,
@@ -177,7 +178,7 @@ def _table(w):
         "nominations:decide": ((p,), POST_ONLY),
         "nominations:extension": ((p,), SECRETARIAT),
         "nominations:announce": ((p,), SECRETARIAT),
-        "nominations:failed_emails": ((), SECRETARIAT),
+        "mail:failed_emails": ((), SECRETARIAT),
         "attendance:register": ((p,), SECRETARIAT),
         "attendance:mark": ((p,), POST_ONLY),
         "attendance:all_present": ((p, s), POST_ONLY),

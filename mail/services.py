@@ -1,4 +1,10 @@
-"""Sending the e-mails the portal owes (OutgoingEmail rows), each at most once."""
+"""Sending the e-mails the portal owes (OutgoingEmail rows), each at most once.
+
+What only another app knows is added at sending by the functions `settings.MAIL_SENDING_HOOKS` names, by key
+prefix, in order; this module imports none of them. Each is called as `hook(key=, to=, subject=, body=)`
+and returns the `(subject, body)` to send, or a string: why nothing is sent (the row is then cancelled with
+it). Accounts adds the invitation links' tokens and writes password resets this way, so that a token is made
+when the e-mail leaves and is never stored."""
 
 import datetime
 import smtplib
@@ -10,9 +16,10 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import BooleanField, Case, F, Q, When
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from accounts import password_reset
-from accounts.invitations import with_tokens
+from apo_portal.queue import enqueue
+from audit.services import audit_log
 
 from .models import OutgoingEmail
 
@@ -47,9 +54,7 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
 
 
 def outgoing_email_enqueue(email_id: int) -> None:
-    from apo_portal.queue import enqueue
-
-    from .tasks import send_outgoing_email
+    from .tasks import send_outgoing_email  # the tasks call these services
 
     enqueue(send_outgoing_email, email_id)
 
@@ -71,8 +76,8 @@ def outgoing_email_send(*, email_id: int) -> bool:
     except Exception:
         _record(email_id, status=OutgoingEmail.Status.PENDING)  # nothing was handed over: another try may send
         raise
-    if message is None:
-        _record(email_id, status=OutgoingEmail.Status.CANCELLED, last_error=password_reset.NO_ACCOUNT)
+    if isinstance(message, str):  # a hook's reason not to send it
+        _record(email_id, status=OutgoingEmail.Status.CANCELLED, last_error=message[:2000])
         return False
     try:
         message.send()
@@ -92,34 +97,27 @@ def outgoing_email_send(*, email_id: int) -> bool:
     return True
 
 
-def _message(email: OutgoingEmail) -> EmailMessage | None:
-    """The message as it is sent, its links' tokens made now. A password reset is written for the account
-    with the row's address, and is None when there is no such account (nothing is sent)."""
-    if password_reset.is_password_reset(email.key):
-        written = password_reset.password_reset_message(address=email.to)
-        if written is None:
-            return None
-        subject, body = written
-    else:
-        subject, body = email.subject, with_tokens(email.body)
+def _message(email: OutgoingEmail) -> EmailMessage | str:
+    """The message as it is sent, written now by the sending hooks whose prefix the key has; or the reason one
+    of them gave for sending nothing."""
+    subject, body = email.subject, email.body
+    for prefix, path in settings.MAIL_SENDING_HOOKS:
+        if email.key.startswith(prefix):
+            written = import_string(path)(key=email.key, to=email.to, subject=subject, body=body)
+            if isinstance(written, str):
+                return written
+            subject, body = written
     return EmailMessage(subject=subject, body=body, to=[email.to])
 
 
-def password_reset_queue(*, address: str) -> bool:
-    """Owe `address` (normalized) a password-reset e-mail, whether or not an account has it: the same writes
-    either way, and the sender decides (`accounts/password_reset.py`). One row per address, written again
+def email_queue_again(*, key: str, to: str, subject: str, body: str) -> bool:
+    """Owe an e-mail that may be asked for again and again (a password reset): one row per key, written anew
     for each request once the last one is done (sent, cancelled, failed or interrupted); while one is still
-    waiting, a second request adds nothing. Returns whether one was queued. Side effect: a send task after
-    commit."""
-    key = password_reset.password_reset_key(address)
+    waiting, a second request adds nothing. `body` is stored as it is (a sending hook may write the text
+    then). Returns whether one was queued. Side effect: a send task after commit."""
     with transaction.atomic():
         email, created = OutgoingEmail.objects.get_or_create(
-            key=key,
-            defaults={
-                "to": address,
-                "subject": password_reset.password_reset_subject(),
-                "body": password_reset.BODY_PLACEHOLDER,
-            },
+            key=key, defaults={"to": to, "subject": " ".join(subject.split()), "body": body}
         )
         queued = created or bool(
             OutgoingEmail.objects.filter(
@@ -207,14 +205,12 @@ def _interrupted() -> Q:
 def outgoing_email_resend(*, actor, email: OutgoingEmail) -> bool:
     """Send a failed or interrupted e-mail again, on the Secretariat's word. Side effects: audit entry; a send
     task."""
-    from audit.services import audit_log
-
     with transaction.atomic():
         updated = OutgoingEmail.objects.filter(
             Q(status=OutgoingEmail.Status.FAILED) | _interrupted(), pk=email.pk
         ).update(status=OutgoingEmail.Status.PENDING, attempts=0, last_error="")
         if updated:
-            audit_log(actor=actor, action="nominations.email.resent", target=email, note=email.subject)
+            audit_log(actor=actor, action="mail.email.resent", target=email, note=email.subject)
             transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
     return bool(updated)
 

@@ -9,9 +9,9 @@ from django.core import mail as django_mail
 from django.db import IntegrityError
 from django.urls import reverse
 
-from nominations import mail
-from nominations.models import OutgoingEmail
-from nominations.tasks import send_outgoing_email
+from mail import services as mail
+from mail.models import OutgoingEmail
+from mail.tasks import send_outgoing_email
 from tests.pages import page_text
 
 
@@ -77,18 +77,18 @@ def test_the_secretariat_sees_a_failed_email_and_sends_it_again(login, secretari
     email = _owed(status=OutgoingEmail.Status.FAILED, attempts=6, last_error="451 try later")
     client = login(secretariat)
     assert "1 e-mail could not be delivered." in page_text(client.get(reverse("home")))
-    page = page_text(client.get(reverse("nominations:failed_emails")))
+    page = page_text(client.get(reverse("mail:failed_emails")))
     assert "an@example.org" in page and "451 try later" in page
-    client.post(reverse("nominations:failed_emails"), {"email": email.pk})
+    client.post(reverse("mail:failed_emails"), {"email": email.pk})
     email.refresh_from_db()
     assert email.status == "sent" and len(django_mail.outbox) == 1
-    assert "Every e-mail was delivered." in page_text(client.get(reverse("nominations:failed_emails")))
+    assert "Every e-mail was delivered." in page_text(client.get(reverse("mail:failed_emails")))
 
 
 @pytest.mark.django_db
 def test_only_the_secretariat_sees_undelivered_email(client, login, npo_officer):
-    assert client.get(reverse("nominations:failed_emails")).status_code == 302
-    assert login(npo_officer).get(reverse("nominations:failed_emails")).status_code == 404
+    assert client.get(reverse("mail:failed_emails")).status_code == 302
+    assert login(npo_officer).get(reverse("mail:failed_emails")).status_code == 404
 
 
 @pytest.mark.django_db
@@ -151,11 +151,7 @@ def database_too_busy_to_record(monkeypatch):
 
     def refuse_to_record(times: int):
         def wrapper(execute, sql, params, many, context):
-            if (
-                sql.startswith('UPDATE "nominations_outgoingemail"')
-                and "sent" in (params or ())
-                and len(refused) < times
-            ):
+            if sql.startswith('UPDATE "mail_outgoingemail"') and "sent" in (params or ()) and len(refused) < times:
                 refused.append(sql)
                 raise OperationalError("database is locked")
             return execute(sql, params, many, context)
@@ -187,18 +183,18 @@ def test_an_email_whose_send_could_not_be_recorded_waits_for_the_secretariat(
     email.refresh_from_db()
     assert email.status == "sending"  # it was handed over, perhaps delivered: nothing sends it on its own
     send_outgoing_email.apply(args=[email.pk])  # the task delivered again, and beat's sweep
-    from nominations.tasks import deliver_pending_emails
+    from mail.tasks import deliver_pending_emails
 
     deliver_pending_emails.apply()
     assert len(django_mail.outbox) == 1
 
     client = login(secretariat)
-    assert "Every e-mail was delivered." in page_text(client.get(reverse("nominations:failed_emails")))
+    assert "Every e-mail was delivered." in page_text(client.get(reverse("mail:failed_emails")))
     OutgoingEmail.objects.filter(pk=email.pk).update(claimed_at=email.claimed_at - datetime.timedelta(minutes=11))
-    page = page_text(client.get(reverse("nominations:failed_emails")))
+    page = page_text(client.get(reverse("mail:failed_emails")))
     assert "Interrupted while being sent: it may have been delivered." in page
     assert "1 e-mail could not be delivered." in page_text(client.get(reverse("home")))
-    client.post(reverse("nominations:failed_emails"), {"email": email.pk})  # on the Secretariat's word
+    client.post(reverse("mail:failed_emails"), {"email": email.pk})  # on the Secretariat's word
     email.refresh_from_db()
     assert (email.status, len(django_mail.outbox)) == ("sent", 2)
 

@@ -1,0 +1,50 @@
+"""Thin Celery wrappers: they take ids, look the row up, and call a service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from apo_portal.queue import enqueue
+
+from . import services
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, queue="email")
+def send_outgoing_email(self, email_id: int) -> None:
+    try:
+        services.outgoing_email_send(email_id=email_id)
+    except OperationalError as error:
+        # The database was too busy to claim the e-mail (nothing was sent): try again soon; beat's sweep
+        # also finds it pending.
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
+        raise
+    except services.TemporaryMailError as error:
+        final = self.request.retries >= self.max_retries
+        services.outgoing_email_failed(email_id=email_id, error=str(error), final=final)
+        if not final:
+            raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
+
+
+@shared_task(acks_late=True, queue="email")
+def deliver_pending_emails() -> int:
+    """Beat: enqueue e-mails still pending a while after they were written (the broker was down when
+    they were decided). Sending is idempotent, so an e-mail enqueued twice is still sent once."""
+    pending = services.outgoing_emails_overdue()
+    for email_id in pending:
+        enqueue(send_outgoing_email, email_id)
+    return len(pending)
+
+
+# The names these tasks had while the outbox lived in `nominations`, kept for one release: a message already
+# in the queue (a send enqueued, a retry counting down, or beat's entry from a beat not yet restarted) names
+# its task by that string, and a worker that knows no such name drops the message. Each only hands over to the
+# task above (a send is enqueued anew, with its own retries), so there is one code path; remove them in the
+# release after this one.
+@shared_task(name="nominations.tasks.send_outgoing_email", acks_late=True, queue="email")
+def send_outgoing_email_under_its_old_name(email_id: int) -> None:
+    enqueue(send_outgoing_email, email_id)
+
+
+@shared_task(name="nominations.tasks.deliver_pending_emails", acks_late=True, queue="email")
+def deliver_pending_emails_under_its_old_name() -> int:
+    return deliver_pending_emails()

@@ -9,7 +9,7 @@
 - `add_arguments()` and `publish()`: the `--no-write` and `--results PATH` options, and what every benchmark
   does at the end (print the section, write it unless told not to).
 
-Nothing here needs Django but `machine()`, which reads Django's version.
+Nothing here needs Django but `machine()` (Django's version) and `postgres()` (the database's).
 """
 
 import argparse
@@ -48,6 +48,15 @@ def machine(*extras: str) -> str:
         memory = f", {kb / 1024 / 1024:.0f} GiB"
     versions = [f"Python {platform.python_version()}", f"Django {django.get_version()}", *extras]
     return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}; {', '.join(versions)}"
+
+
+def postgres() -> str:
+    """`PostgreSQL <version>` of the database Django is connected to."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0].split(' ')[0]}"
 
 
 def context(machine: str, load: float, when: datetime.datetime | None = None) -> str:

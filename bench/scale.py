@@ -50,7 +50,7 @@ from bench.queries import (
     time_import,
     time_reminders,
 )
-from bench.results import ROOT, add_arguments, context, cpu_check, describe_code, publish
+from bench.results import ROOT, add_arguments, context, cpu_check, describe_code, postgres, publish
 from bench.results import command as command_line
 from bench.results import machine as machine_text
 from bench.scratch import add_database_argument, redis_client, scratch_database, server_url
@@ -235,12 +235,8 @@ def login_cookies(world: World, data: dict) -> dict[str, str]:
 
 def machine() -> str:
     import gunicorn
-    from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0].split(" ")[0]
-    return machine_text(f"PostgreSQL {postgres}", f"gunicorn {gunicorn.__version__}", load.tool_name())
+    return machine_text(postgres(), f"gunicorn {gunicorn.__version__}", load.tool_name())
 
 
 def _verdict(ok: bool) -> str:

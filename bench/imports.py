@@ -231,7 +231,8 @@ def report(args, command: str, data: bytes, figures: dict) -> str:
             [
                 SECTION,
                 "",
-                f"{context(machine(postgres()), args.load)} (this machine is shared: the times move with it). The command:",
+                f"{context(machine(postgres()), args.load)} (this machine is shared: the times move with it)."
+                " The command:",
                 "",
                 f"    {command}",
                 "",

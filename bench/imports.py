@@ -239,7 +239,8 @@ def report(args, command: str, data: bytes, figures: dict) -> str:
                 f"A Zoom participant report of {args.rows:,} rows ({len(data) / 1024 / 1024:.1f} MB;"
                 f" {figures['attendees']:,} people after merging their rows) for a digital workshop of"
                 f" {args.participants} participants, through the real views with Django's test client (DEBUG off),"
-                f" signed in as Secretariat staff; {args.rounds} rounds, each with a new upload of the file.",
+                f" signed in as Secretariat staff; {args.rounds} round{'s' if args.rounds != 1 else ''}, each with a"
+                " new upload of the file.",
                 "",
                 *table,
                 "",

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.certificates [--count 40] [--rounds 3] [--worker] [--profile]
                                            [--database-url postgres://postgres@127.0.0.1:5432/]
+                                           [--no-write] [--results PATH]
 
 It creates a scratch database (apo_bench_<pid>) on the given PostgreSQL server, migrates it, builds one
 finished project with COUNT eligible participants, issues their certificates, and then times, one
@@ -14,7 +15,7 @@ certificate after the other (ABBA order, after a warm-up of each):
 
 With --worker it also times a real `celery worker -Q pdf --concurrency 1` on Redis from the first
 enqueue to the last PDF saved. It prints a table, writes the "## Certificates" section of
-bench/RESULTS.md (unless --no-write) and drops the database. See bench/README.md."""
+bench/RESULTS.md (bench/results.py; unless --no-write) and drops the database. See bench/README.md."""
 
 import argparse
 import contextlib
@@ -22,11 +23,8 @@ import cProfile
 import datetime
 import itertools
 import os
-import platform
 import pstats
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,10 +33,19 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.scratch import DEFAULT_SERVER, scratch_database, server_url
+from bench.results import ROOT, add_arguments, context, machine, publish, tidy_paths
+from bench.results import command as command_line
+from bench.scratch import (
+    add_database_argument,
+    delete_keys,
+    redis_client,
+    scratch_database,
+    server_url,
+    start_django,
+    stop,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SECTION = "## Certificates"
 TARGET = 0.90  # the task path must reach 90% of bare WeasyPrint's rate
 
 # Participants' names as printed, in the scripts the certificates must set, with their economies.
@@ -56,26 +63,6 @@ NAMES = [
     ("IR", "زهرا احمدی"),
     ("PH", "Maria Clara Dela Cruz-Villanueva"),
 ]
-
-
-# --- set-up and clean-up: a scratch database, a temporary media folder, the broker's own keys ---------
-
-
-def _redis(url: str):
-    import redis
-
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError:
-        return None
-    return client
-
-
-def _delete_keys(client, prefix: str) -> None:
-    if client is not None:
-        for key in list(client.scan_iter(match=prefix + "*")):
-            client.delete(key)
 
 
 # --- the data: one finished project, every participant present at every session ---------------------
@@ -241,8 +228,7 @@ def profile_task(ids, limit: int = 10) -> str:
     out = tempfile.SpooledTemporaryFile(mode="w+")
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
     out.seek(0)
-    text = out.read().replace(str(ROOT / ".venv") + "/", "").replace(str(ROOT) + "/", "")
-    return re.sub(r"lib/python3\.\d+/site-packages/", "", text).strip("\n")
+    return tidy_paths(out.read()).strip("\n")
 
 
 def measure_worker(ids, environment: dict, log: Path) -> dict:
@@ -281,12 +267,7 @@ def measure_worker(ids, environment: dict, log: Path) -> dict:
         wait_rendered(ids, timeout=60 + 10 * len(ids))
         elapsed = time.perf_counter() - started
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)  # the worker's own process group, started above
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+        stop(worker)  # the worker's own process group, started above
     moments = [started_at] + sorted(Certificate.objects.filter(pk__in=ids).values_list("rendered_at", flat=True))
     per_pdf = [(b - a).total_seconds() for a, b in itertools.pairwise(moments)]
     return {"elapsed": elapsed, "per_pdf": per_pdf}
@@ -299,19 +280,11 @@ def p95(values) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
-def machine() -> str:
+def _machine() -> str:
     import celery
-    import django
     import weasyprint
 
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
-        cpu = found.group(1).strip() if found else cpu
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; Python {platform.python_version()},"
-        f" Django {django.get_version()}, WeasyPrint {weasyprint.__version__}, Celery {celery.__version__}"
-    )
+    return machine(f"WeasyPrint {weasyprint.__version__}", f"Celery {celery.__version__}")
 
 
 def report(args, command: str, data: dict, worker: dict | None, profile: str) -> str:
@@ -343,10 +316,9 @@ def report(args, command: str, data: dict, worker: dict | None, profile: str) ->
     bare_sizes, task_sizes = data["sizes"]
     same = "the same size for every certificate" if bare_sizes == task_sizes else "NOT the same sizes"
     lines = [
-        "## Certificates",
+        SECTION,
         "",
-        f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}; load average"
-        f" {args.load:.2f} when it started (other processes take CPU from both paths alike). The command:",
+        f"{context(_machine(), args.load)} (other processes take CPU from both paths alike). The command:",
         "",
         f"    {command}",
         "",
@@ -386,17 +358,6 @@ def report(args, command: str, data: dict, worker: dict | None, profile: str) ->
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str) -> None:
-    """Replace the "## Certificates" section of RESULTS.md (or add it), keeping every other section."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\nWritten by the benchmarks in bench/.\n"
-    pattern = re.compile(r"^## Certificates\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 # --- the command ----------------------------------------------------------------------------------------
 
 
@@ -404,7 +365,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.certificates", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=40, help="certificates to render (default 40)")
     parser.add_argument("--rounds", type=int, default=3, help="times to render each one per path (default 3)")
-    parser.add_argument("--database-url", help=f"PostgreSQL server for the scratch database (default {DEFAULT_SERVER})")
+    add_database_argument(parser)
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
@@ -412,39 +373,29 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--worker", action="store_true", help="also time a real Celery worker process on Redis")
     parser.add_argument("--profile", action="store_true", help="add a cProfile of the task path to the report")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    add_arguments(parser)
     args = parser.parse_args(argv)
     args.load = os.getloadavg()[0]
     if args.count < 2:
         parser.error("--count must be at least 2")
 
-    secret = re.compile(r"(?<=://)([^:@/]*):[^@/]*@")  # a password in --database-url is not printed
-    shown = [secret.sub(r"\1:***@", arg) for arg in (sys.argv[1:] if argv is None else argv)]
-    command = " ".join([".venv/bin/python -m bench.certificates", *shown])
+    command = command_line("bench.certificates", sys.argv[1:] if argv is None else argv)
     server = server_url(args.database_url)
-    redis_client = _redis(args.redis_url)
-    if args.worker and redis_client is None:
+    redis = redis_client(args.redis_url)
+    if args.worker and redis is None:
         parser.error(f"--worker needs Redis; {args.redis_url} does not answer")
     prefix = f"apo_bench_{os.getpid()}:"
     media = tempfile.mkdtemp(prefix="apo_bench_media_")
     started = time.perf_counter()
     try:
         with scratch_database(server) as database_url:
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="bench.settings",
-                DATABASE_URL=database_url,
+            start_django(
+                database_url,
                 CONN_MAX_AGE="60",  # production's: a worker keeps its connection between tasks
                 PRIVATE_MEDIA_ROOT=media,
-                CELERY_BROKER_URL=args.redis_url if redis_client else "memory://",
+                CELERY_BROKER_URL=args.redis_url if redis else "memory://",
                 APO_BENCH_KEY_PREFIX=prefix,
-                LOG_LEVEL="WARNING",
             )
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            print(f"scratch database {database_url.rsplit('/', 1)[1]}: migrating…", flush=True)
-            call_command("migrate", verbosity=0)
 
             from certificates import rendering, services
             from certificates.models import Certificate
@@ -466,17 +417,13 @@ def main(argv=None) -> int:
             worker = None
             if args.worker:
                 print("timing a Celery worker…", flush=True)
-                _delete_keys(redis_client, prefix)  # the render messages issuing enqueued: not for this worker
+                delete_keys(redis, prefix)  # the render messages issuing enqueued: not for this worker
                 worker = measure_worker(ids, dict(os.environ), Path(media) / "worker.log")
             section = report(args, command, data, worker, profile)
     finally:
-        _delete_keys(redis_client, prefix)
+        delete_keys(redis, prefix)
         shutil.rmtree(media, ignore_errors=True)
-    print()
-    print(section)
-    if not args.no_write:
-        write_results(section)
-        print(f"written to {RESULTS.relative_to(ROOT)}")
+    publish(section, args)
     print(f"({time.perf_counter() - started:.0f} s in all)")
     return 0
 

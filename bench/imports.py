@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.imports [--rows 60000] [--participants 200] [--rounds 3]
                                       [--database-url postgres://postgres@127.0.0.1:5432/] [--no-write]
+                                      [--results PATH]
 
 It creates a scratch database (apo_bench_<pid>) on the given PostgreSQL server, migrates it, builds one
 digital workshop with PARTICIPANTS selected participants and one session that has ended (a fifth of them
@@ -15,7 +16,7 @@ middleware as a browser gets), each round: POST the file to the upload page (rea
 the parse is cached), GET the preview it redirects to, POST the preview's form for the second page of the
 people not matched, and GET the preview once more after the cache was emptied (the file read again, as
 after a restart). The last round also applies the report (with the confirmation of the changes). It prints
-the figures and writes the "## Meeting report import" section of bench/RESULTS.md (unless --no-write).
+the figures and writes the "## Meeting report import" section of bench/RESULTS.md (bench/results.py; unless --no-write).
 See bench/README.md."""
 
 import argparse
@@ -23,19 +24,17 @@ import datetime
 import hashlib
 import os
 import random
-import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 import zoneinfo
-from pathlib import Path
 
-from bench.scratch import DEFAULT_SERVER, scratch_database, server_url
+from bench.results import add_arguments, context, machine, postgres, publish
+from bench.results import command as command_line
+from bench.scratch import add_database_argument, scratch_database, server_url, start_django
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Meeting report import"
 TARGET = 3.0  # seconds: upload + preview of a 60,000-row report (issue 15, item 11)
 SEED = 2026
@@ -232,15 +231,16 @@ def report(args, command: str, data: bytes, figures: dict) -> str:
             [
                 SECTION,
                 "",
-                f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {os.cpu_count()} cores; load average"
-                f" {args.load:.2f} when it started (this machine is shared: the times move with it). The command:",
+                f"{context(machine(postgres()), args.load)} (this machine is shared: the times move with it)."
+                " The command:",
                 "",
                 f"    {command}",
                 "",
                 f"A Zoom participant report of {args.rows:,} rows ({len(data) / 1024 / 1024:.1f} MB;"
                 f" {figures['attendees']:,} people after merging their rows) for a digital workshop of"
                 f" {args.participants} participants, through the real views with Django's test client (DEBUG off),"
-                f" signed in as Secretariat staff; {args.rounds} rounds, each with a new upload of the file.",
+                f" signed in as Secretariat staff; {args.rounds} round{'s' if args.rounds != 1 else ''}, each with a"
+                " new upload of the file.",
                 "",
                 *table,
                 "",
@@ -261,49 +261,23 @@ def report(args, command: str, data: bytes, figures: dict) -> str:
     )
 
 
-def write_results(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or add it), keeping every other section."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\nWritten by the benchmarks in bench/.\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=60_000, help="rows of the Zoom report (default 60,000)")
     parser.add_argument("--participants", type=int, default=200, help="participants of the workshop (default 200)")
     parser.add_argument("--rounds", type=int, default=3, help="uploads of the file, each timed (default 3)")
-    parser.add_argument("--database-url", help=f"PostgreSQL server for the scratch database (default {DEFAULT_SERVER})")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    add_database_argument(parser)
+    add_arguments(parser)
     args = parser.parse_args(argv)
     args.load = os.getloadavg()[0]
-    secret = re.compile(r"(?<=://)([^:@/]*):[^@/]*@")  # a password in --database-url is not printed
-    shown = [secret.sub(r"\1:***@", arg) for arg in (sys.argv[1:] if argv is None else argv)]
-    command = " ".join([".venv/bin/python -m bench.imports", *shown])
+    command = command_line("bench.imports", sys.argv[1:] if argv is None else argv)
     media = tempfile.mkdtemp(prefix="apo_bench_media_")
     started = time.perf_counter()
     try:
         with scratch_database(server_url(args.database_url)) as database_url:
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="bench.settings",
-                DATABASE_URL=database_url,
-                PRIVATE_MEDIA_ROOT=media,
-                CELERY_BROKER_URL="memory://",
-                LOG_LEVEL="WARNING",
-            )
             # The cache is the process's own (LocMemCache pickles values as Redis would): the benchmark never
-            # writes to a developer's Redis (empty, not unset: .env would set it again).
-            os.environ["REDIS_URL"] = ""
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            print(f"scratch database {database_url.rsplit('/', 1)[1]}: migrating…", flush=True)
-            call_command("migrate", verbosity=0)
+            # writes to a developer's Redis (REDIS_URL empty, not unset: .env would set it again).
+            start_django(database_url, PRIVATE_MEDIA_ROOT=media, CELERY_BROKER_URL="memory://", REDIS_URL="")
 
             from attendance import reports
 
@@ -315,11 +289,7 @@ def main(argv=None) -> int:
             section = report(args, command, data, figures)
     finally:
         shutil.rmtree(media, ignore_errors=True)
-    print()
-    print(section)
-    if not args.no_write:
-        write_results(section)
-        print(f"written to {RESULTS.relative_to(ROOT)}")
+    publish(section, args)
     print(f"({time.perf_counter() - started:.0f} s in all)")
     return 0
 

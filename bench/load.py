@@ -1,4 +1,4 @@
-"""The load-test half of bench/scale.py: the portal under gunicorn, and a load tool that drives one page at a time.
+"""The load of bench/scale.py: the portal under gunicorn, and a load tool that drives one page at a time.
 
 - `gunicorn_server()` starts `gunicorn apo_portal.wsgi` on 127.0.0.1 with the environment it is given (the
   production settings and the scratch database), waits until /healthz answers, and stops it (its own process
@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -24,6 +23,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.scratch import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "wrk" / "page.lua"
@@ -70,13 +71,7 @@ def gunicorn_server(environment: dict, *, workers: int, log: Path, port: int | N
             time.sleep(0.2)
         yield port
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)  # the server's own process group, started above
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)  # the server's own process group, started above
 
 
 def _tail(log: Path, lines: int = 30) -> str:

@@ -1,6 +1,7 @@
 """Password reset: how long the page takes for an address with an account and for one without.
 
     .venv/bin/python -m bench.password_reset [--requests 300] [--database-url postgres://postgres@127.0.0.1:5432/]
+                                             [--write] [--results PATH]
 
 In a scratch PostgreSQL database (`bench/scratch.py`), with `bench.settings` (locmem mail, memory broker),
 one account is created; then the portal's reset view (`accounts.views.password_reset`) and, for comparison,
@@ -9,49 +10,71 @@ file as in the quick start) are asked for the account's address and for an addre
 alternating, each view called straight (no middleware) and timed from the call to its answer. Between
 requests (not timed) the outbox row is marked sent, so that each timed request writes its row again, as a
 later real request would. The throttles are set out of reach.
-Prints the median and the range of each; nothing asserts a timing.
+Prints the median and the range of each as the "## Password reset" section of bench/RESULTS.md
+(bench/results.py), and writes it there only with --write; nothing asserts a timing.
 """
 
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 
-from bench.scratch import DEFAULT_SERVER, scratch_database, server_url
+from bench.results import add_arguments, context, machine, postgres, publish
+from bench.results import command as command_line
+from bench.scratch import add_database_argument, scratch_database, server_url, start_django
+
+SECTION = "## Password reset"
 
 ACCOUNT = "bench.officer@example.org"
 NOBODY = "nobody.at.all@example.org"
 
 
-def _summary(name: str, timings: list[float]) -> str:
+def _row(path: str, address: str, timings: list[float]) -> str:
     ms = sorted(t * 1000 for t in timings)
     return (
-        f"{name:<44} median {statistics.median(ms):6.2f} ms  "
-        f"p10 {ms[len(ms) // 10]:6.2f}  p90 {ms[len(ms) * 9 // 10]:6.2f}  min {ms[0]:6.2f}  max {ms[-1]:6.2f}"
+        f"| {path} | {address} | {statistics.median(ms):.2f} | {ms[len(ms) // 10]:.2f} | {ms[len(ms) * 9 // 10]:.2f}"
+        f" | {ms[0]:.2f} | {ms[-1]:.2f} |"
     )
+
+
+def report(args, command: str, timings: dict) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"{context(machine(postgres()), args.load)}. The command:",
+        "",
+        f"    {command}",
+        "",
+        f"{args.requests} timed requests for each address and view, alternating, each view called without the"
+        " middleware.",
+        "",
+        "| view | address | median ms | p10 ms | p90 ms | min ms | max ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for (path, address), values in timings.items():
+        lines.append(_row(path, "an account" if address == ACCOUNT else "no account", values))
+    lines += ["", "The portal's two medians should be equal; Django's differ by the e-mail it sends for the account."]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.password_reset", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300, help="timed requests per address and path")
-    parser.add_argument("--database-url", help=f"PostgreSQL server for the scratch database (default {DEFAULT_SERVER})")
+    add_database_argument(parser)
+    add_arguments(parser, write=False)
     args = parser.parse_args(argv)
+    args.load = os.getloadavg()[0]
+    command = command_line("bench.password_reset", sys.argv[1:] if argv is None else argv)
     with scratch_database(server_url(args.database_url)) as database_url, tempfile.TemporaryDirectory() as mail_folder:
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="bench.settings",
-            DATABASE_URL=database_url,
+        start_django(
+            database_url,
             CONN_MAX_AGE="60",
             CELERY_BROKER_URL="memory://",
             PASSWORD_RESET_ADDRESS_RATE="1000000/h",
             PASSWORD_RESET_CLIENT_RATE="1000000/h",
-            LOG_LEVEL="WARNING",
         )
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
 
         from django.conf import settings
         from django.contrib.auth.views import PasswordResetView
@@ -94,10 +117,8 @@ def main(argv=None) -> int:
                     response = view(address)
                     timings[(path, address)].append(time.perf_counter() - started)
                     assert response.status_code == 302, response.status_code
-        print(f"{args.requests} requests each, PostgreSQL, load {os.getloadavg()[0]:.2f}")
-        for (path, address), values in timings.items():
-            label = "account" if address == ACCOUNT else "no account"
-            print(_summary(f"{path}, {label}", values))
+        section = report(args, command, timings)
+    publish(section, args)
     return 0
 
 

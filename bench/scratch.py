@@ -1,8 +1,11 @@
-"""The scratch PostgreSQL database every benchmark runs in: created for the run, dropped after it, so a
-developer's own data is never touched."""
+"""What every benchmark sets up and cleans up: the scratch PostgreSQL database it runs in (created for the run,
+dropped after it, so a developer's own data is never touched), Django on it, its own Redis keys, and the
+processes it starts (each in its own process group, stopped on the way out)."""
 
 import contextlib
 import os
+import signal
+import subprocess
 import sys
 import urllib.parse
 
@@ -44,3 +47,50 @@ def scratch_database(server: str, keep: bool = False):
             print(f'kept the database {name} (--keep-database): drop it with DROP DATABASE "{name}"')
         else:
             admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def add_database_argument(parser) -> None:
+    parser.add_argument("--database-url", help=f"PostgreSQL server for the scratch database (default {DEFAULT_SERVER})")
+
+
+def start_django(database_url: str, **environment: str) -> None:
+    """Django with `bench.settings` (unless `environment` names other settings) on the scratch database, migrated."""
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"} | environment
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    print(f"scratch database {database_url.rsplit('/', 1)[1]}: migrating…", flush=True)
+    call_command("migrate", verbosity=0)
+
+
+def redis_client(url: str):
+    """A client of the Redis at `url` if it answers, else None."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None
+    return client
+
+
+def delete_keys(client, prefix: str) -> None:
+    """Every key of `client` (None: no Redis) that starts with the benchmark's own prefix."""
+    if client is not None:
+        for key in list(client.scan_iter(match=prefix + "*")):
+            client.delete(key)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process started with `start_new_session=True`: SIGTERM to its own group, SIGKILL after 30 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

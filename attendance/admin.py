@@ -1,16 +1,21 @@
 from django.contrib import admin
 
+from projects.admin import ProjectRecordsAdmin
+
 from .models import AttendanceImport, AttendanceReport, CheckIn, EligibilityOverride, Mark
 
 
 @admin.register(Mark)
-class MarkAdmin(admin.ModelAdmin):
+class MarkAdmin(ProjectRecordsAdmin):
     list_display = ["nomination", "session", "status", "source", "minutes", "set_by", "set_at"]
     list_filter = ["status", "source"]
     list_select_related = ["nomination__project", "nomination__economy", "session", "set_by"]
     search_fields = ["nomination__full_name", "session__project__code"]
     # Marks change through the register, the import or check-in, which audit every change.
     readonly_fields = [f.name for f in Mark._meta.fields]
+
+    def project_id_of(self, obj) -> int:
+        return obj.session.project_id
 
     def has_add_permission(self, request):
         return False

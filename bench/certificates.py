@@ -145,7 +145,7 @@ def task_render(certificate_id: int) -> None:
 def reset(ids) -> None:
     """Back to pending, as issued: no PDF, no e-mail owed yet."""
     from certificates.models import Certificate
-    from nominations.models import OutgoingEmail
+    from mail.models import OutgoingEmail
 
     Certificate.objects.filter(pk__in=ids).update(
         render_status=Certificate.RenderStatus.PENDING, pdf="", sha256="", rendered_at=None, render_attempts=0

@@ -460,7 +460,8 @@ def build(world: World, cursor) -> dict:
     from attendance.models import Mark
     from audit.models import AuditEntry
     from certificates.models import Certificate, new_verification_code
-    from nominations.models import Attachment, DeadlineExtension, Nomination, OutgoingEmail
+    from mail.models import OutgoingEmail
+    from nominations.models import Attachment, DeadlineExtension, Nomination
     from projects.models import Project, Session
 
     rng, now, today = world.rng, world.now, world.today

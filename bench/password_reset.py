@@ -82,7 +82,7 @@ def main(argv=None) -> int:
 
         from accounts.models import User
         from accounts.views import password_reset
-        from nominations.models import OutgoingEmail
+        from mail.models import OutgoingEmail
 
         User.objects.create_user(ACCOUNT, "not-used-here-2026", full_name="Bench Officer")
         # As the quick start sends mail: a file per message (Django's view sends in the request).

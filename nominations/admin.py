@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from projects.admin import ProjectRecordsAdmin
+
 from .models import Attachment, DeadlineExtension, Nomination
 
 
@@ -14,7 +16,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ProjectRecordsAdmin):
     list_display = ["full_name", "project", "economy", "priority_rank", "status"]
     list_filter = ["status", "economy", "gender", "organization_type"]
     search_fields = ["full_name", "email", "project__code"]

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from attendance.models import Mark
 from attendance.services import mark_set
@@ -222,3 +223,31 @@ def test_no_module_reads_djangos_list_of_on_commit_callbacks():
         and "run_on_commit" in path.read_text(encoding="utf-8")
     ]
     assert readers == []
+
+
+def test_deletions_in_the_admin_are_counted_at_once(admin_client, finished_project, committed):
+    """The admin writes no service, but what it deletes changes the figures as a service's write would."""
+    project, sessions, people = finished_project
+    assert _funnel()["LK"] == (1, 1, 0, 0)  # Sunil missed day 2
+    missed = Mark.objects.get(session=sessions[1], nomination=people["sunil"])
+    with committed():
+        response = admin_client.post(reverse("admin:projects_session_delete", args=[sessions[1].pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Mark.objects.filter(pk=missed.pk).exists()
+    assert _funnel()["LK"] == (1, 1, 1, 0)
+    with committed():
+        admin_client.post(reverse("admin:nominations_nomination_delete", args=[people["sunil"].pk]), {"post": "yes"})
+    assert "LK" not in _funnel()
+
+
+def test_an_edit_in_the_admin_is_counted_at_once(admin_client, finished_project, committed):
+    project, sessions, people = finished_project
+    url = reverse("admin:nominations_nomination_change", args=[people["sunil"].pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"economy": economy("VN").pk, "_save": "Save"})
+    for prefix in ("attachments",):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    with committed():
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert _funnel()["VN"][0] == 2 and "LK" not in _funnel()

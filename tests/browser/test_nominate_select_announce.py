@@ -4,7 +4,7 @@ import pytest
 
 from mail.models import OutgoingEmail
 from nominations.models import Nomination
-from tests.browser.walk import log_in
+from tests.browser.walk import log_in, log_out
 from tests.factories import NPOOfficerFactory, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     rows.first.filter(has_text="Dilshan Fernando").wait_for()  # a locator wait: the page's CSP forbids eval
     assert rows.nth(0).inner_text().startswith("1\tDilshan Fernando")
     screenshot("npo-nominations")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page, live_server.url)
 
     log_in(page, live_server.url, "officer@apo-tokyo.org")
     page.goto(f"{live_server.url}/manage/projects/{project.code}/nominations/")

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Project
+from tests.browser.walk import log_out
 from tests.factories import DEFAULT_PASSWORD, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +62,7 @@ def test_secretariat_creates_and_publishes_a_project_that_appears_in_the_catalog
     assert page.get_by_text("Day 2:").is_visible()
     screenshot("project-page")
 
-    page.get_by_role("button", name="Log out").click()
+    log_out(page, live_server.url)
     page.goto(f"{live_server.url}/projects/?q=performance")
     assert page.get_by_role("link", name="Performance Management in the Public Sector").is_visible()
     assert page.get_by_role("link", name="Smart Manufacturing for SMEs").count() == 0

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from audit.models import AuditEntry
-from tests.browser.walk import log_in
+from tests.browser.walk import log_in, log_out
 from tests.factories import SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,8 +49,7 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
         page.goto(f"{live_server.url}/accounts/profile/")
         assert page.get_by_text("security key", exact=True).is_visible()
 
-        page.get_by_role("button", name="Show menu").click()
-        page.get_by_role("button", name="Log out").click()
+        log_out(page, live_server.url)
         page.goto(f"{live_server.url}/manage/projects/")
         page.get_by_label("E-mail address").fill(staff.email)
         page.get_by_label("Password").fill("a-long-test-password")
@@ -58,8 +57,7 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
         assert page.get_by_role("heading", name="Enter your code").is_visible()
         page.get_by_role("button", name="Use your security key or passkey").click()
         try:
-            # Four round trips (begin, the authenticator, complete, the page): on a loaded CI machine these
-            # once took more than the default 15 s.
+            # Four round trips: begin, the authenticator, complete, the page.
             page.wait_for_url(f"{live_server.url}/manage/projects/", timeout=45_000)
         except PlaywrightTimeoutError:
             status = page.locator("#passkey-verification-status-message").all_inner_texts()

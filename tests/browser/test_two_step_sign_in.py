@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 
 from audit.models import AuditEntry
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.walk import log_in
+from tests.browser.walk import log_in, log_out
 from tests.factories import SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,8 +59,7 @@ def test_staff_sets_up_two_step_sign_in_on_a_phone_and_later_uses_a_recovery_cod
         page.wait_for_url(f"{live_server.url}/manage/projects/")
         assert page.get_by_role("heading", name="All projects").is_visible()
 
-        page.get_by_role("button", name="Show menu").click()
-        page.get_by_role("button", name="Log out").click()
+        log_out(page, live_server.url)
         log_in(page, live_server.url, staff.email)
         assert page.get_by_role("heading", name="Enter your code").is_visible()
         page.get_by_label("Code").fill("123456")

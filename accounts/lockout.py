@@ -10,7 +10,7 @@ its one limit, how close the nearer of the two is to its own: locked exactly whe
 
 The account is the e-mail address normalized (`accounts.backends.axes_username`), so every spelling of one
 address shares its count; the address is the client's, read through the trusted proxies
-(`apo_portal.client.client_ip`). django-ratelimit was not used for the address: it counts requests, and a
+(`common.client.client_ip`). django-ratelimit was not used for the address: it counts requests, and a
 log-in throttle must count failures (an office logging in each morning succeeds), and axes already refuses
 a locked log-in before the password is checked, answers with the lock-out page and sends the signal the
 audit log records."""

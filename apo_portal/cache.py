@@ -5,7 +5,7 @@ broker and the cache are the same Redis).
 What rides on the cache, and what an outage does to it:
 - sessions (`cached_db`) are read from PostgreSQL instead;
 - the cached catalogue pages and report tables are computed on each request;
-- the generation tokens (apo_portal/generations.py) cannot be replaced, so entries cached before the
+- the generation tokens (common/generations.py) cannot be replaced, so entries cached before the
   outage may be served until they expire (an hour at most) if Redis comes back with its data;
 - the verification throttle counts nothing and lets look-ups through (RATELIMIT_FAIL_OPEN) rather than
   refuse everybody; the login throttle (django-axes) counts in PostgreSQL and is not affected.

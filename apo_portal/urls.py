@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apo_portal import web
+from common import web
 from projects import views as project_views
 
 urlpatterns = [

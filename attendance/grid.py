@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from apo_portal.web import EACH_ID, url_for_each_id
+from common.web import EACH_ID, url_for_each_id
 from nominations.models import Nomination
 from projects.models import Project, Session
 

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.email_address import normalize_email_or_none
-from apo_portal.zones import reader_time_text
 from audit.services import audit_log
+from common.zones import reader_time_text
 from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Session

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import participant_required, secretariat_required
 from accounts.models import User
-from apo_portal.client import client_ip as client_address  # behind trusted proxies, the client's own address
-from apo_portal.web import posted
+from common.client import client_ip as client_address  # behind trusted proxies, the client's own address
+from common.web import posted
 from nominations.models import Nomination
 from projects import selectors as project_selectors
 from projects.models import Session

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.encoding import escape_uri_path
 
-from apo_portal.client import client_ip
+from common.client import client_ip
 
 from .models import AuditEntry
 

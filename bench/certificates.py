@@ -235,9 +235,9 @@ def measure_worker(ids, environment: dict, log: Path) -> dict:
     """A real worker on the Redis broker: enqueue every render, time until the last PDF is saved."""
     from django.utils import timezone
 
-    from apo_portal.queue import enqueue
     from certificates.models import Certificate
     from certificates.tasks import render_certificate
+    from common.queue import enqueue
 
     def wait_rendered(pks, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -456,10 +456,10 @@ def build(world: World, cursor) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
-    from apo_portal.zones import secretariat_date
     from attendance.models import Mark
     from audit.models import AuditEntry
     from certificates.models import Certificate, new_verification_code
+    from common.zones import secretariat_date
     from mail.models import OutgoingEmail
     from nominations.models import Attachment, DeadlineExtension, Nomination
     from projects.models import Project, Session

@@ -131,7 +131,7 @@ def _measure_uncached(page: Page, client, small_client, figures: QueryFigures) -
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from apo_portal import generations
+    from common import generations
 
     runs = []
     for _ in range(5):

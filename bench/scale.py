@@ -81,7 +81,7 @@ class Page:
     skip: str = ""  # why it is not measured
     reference: bool = False  # measured for comparison, not held to the targets
     note: str = ""
-    generation: str = ""  # the cache generation (apo_portal.generations) whose change makes the page uncached
+    generation: str = ""  # the cache generation (common.generations) whose change makes the page uncached
 
 
 def pages(world: World, data: dict) -> list[Page]:

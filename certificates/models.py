@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from apo_portal.zones import secretariat_date
+from common.zones import secretariat_date
 
 
 def new_verification_code() -> str:

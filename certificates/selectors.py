@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from apo_portal.db import count_of
 from attendance import selectors as attendance_selectors
 from attendance.models import ATTENDED, EligibilityOverride, Mark
+from common.db import count_of
 from projects.models import Project, Session
 
 from .models import Certificate

@@ -16,11 +16,11 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from apo_portal.db import count_of
-from apo_portal.queue import enqueue
-from apo_portal.zones import secretariat_date
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
+from common.db import count_of
+from common.queue import enqueue
+from common.zones import secretariat_date
 from mail.services import email_queue, outgoing_email_cancel
 from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apo_portal.queue import enqueue
+from common.queue import enqueue
 
 from . import services
 

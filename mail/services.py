@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apo_portal.queue import enqueue
 from audit.services import audit_log
+from common.queue import enqueue
 
 from .models import OutgoingEmail
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from apo_portal.queue import enqueue
+from common.queue import enqueue
 
 from . import services
 

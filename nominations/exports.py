@@ -3,8 +3,8 @@
 Times are ISO 8601 with their offset, in the project's time zone, which the column's header names: a file
 read anywhere says the same instant, and a spreadsheet sorts it (PRODUCT.md rule 13)."""
 
-from apo_portal.spreadsheets import neutralise, table_csv, table_xlsx
-from apo_portal.zones import iso_in_zone
+from common.spreadsheets import neutralise, table_csv, table_xlsx
+from common.zones import iso_in_zone
 
 from . import rules
 

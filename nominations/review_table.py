@@ -1,5 +1,5 @@
 """What the Secretariat's review page (`views.review`) draws in Python: its table rows and the links of its
-promotion suggestions. (Its filters are drawn as `apo_portal.forms` explains.)
+promotion suggestions. (Its filters are drawn as `common.forms` explains.)
 
 A page of the review holds 100 nominations. Through the template engine each row cost an include (the
 status badge), a `{% url %}`, three `get_…_display()` calls and a dozen variable look-ups, some 80 µs a
@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from apo_portal.web import EACH_ID, url_for_each_id
+from common.web import EACH_ID, url_for_each_id
 
 from .models import Nomination
 

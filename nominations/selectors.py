@@ -8,8 +8,8 @@ from django.db.models.functions import Cast, Now
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy, User
-from apo_portal.db import count_of
 from audit.models import AuditEntry
+from common.db import count_of
 from projects.models import Project
 
 from .models import DECISIONS, SEEN_AS_THEY_ARE, Attachment, DeadlineExtension, Nomination

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.invitations import invitation_path
 from accounts.models import User
-from apo_portal.zones import reader_time_text
 from audit.services import audit_log
+from common.zones import reader_time_text
 from mail.services import email_queue
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project

@@ -8,10 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import npo_officer_required, secretariat_required
-from apo_portal.forms import filter_selects
-from apo_portal.web import posted
-from apo_portal.zones import reader_time_text
 from audit.services import audit_log
+from common.forms import filter_selects
+from common.web import posted
+from common.zones import reader_time_text
 from projects import selectors as project_selectors
 
 from . import exports, rules, selectors, services

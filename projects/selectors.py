@@ -10,7 +10,7 @@ from accounts.models import Economy
 
 from .models import PUBLIC_STATUSES, Project, nominations_open_q
 
-# What the public catalogue shows; its cached pages are kept under this generation (apo_portal.generations).
+# What the public catalogue shows; its cached pages are kept under this generation (common.generations).
 CATALOGUE_GENERATION = "catalogue"
 
 

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Economy
-from apo_portal import generations
+from common import generations
 
 from .models import Project
 from .selectors import CATALOGUE_GENERATION

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from accounts.decorators import secretariat_required
-from apo_portal import generations
-from apo_portal.forms import filter_selects
-from apo_portal.web import posted
+from common import generations
+from common.forms import filter_selects
+from common.web import posted
 
 from . import selectors, services
 from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFormSet, TransitionForm

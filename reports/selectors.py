@@ -18,10 +18,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Economy
-from apo_portal import generations
-from apo_portal.db import count_of
 from attendance.models import ATTENDED, Mark
 from certificates.models import Certificate
+from common import generations
+from common.db import count_of
 from nominations.models import Nomination
 from projects.models import Project, Session
 
@@ -152,7 +152,7 @@ def report_years() -> list[int]:
 
 # ---------------------------------------------------------------- cached summary tables
 
-GENERATION = "reports"  # see apo_portal.generations
+GENERATION = "reports"  # see common.generations
 CACHE_SECONDS = 60 * 60  # an upper bound: a change makes them unreachable at once
 
 

@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Sum
 
-from apo_portal import generations
-from apo_portal.db import count_of
 from attendance.models import ATTENDED, Mark
+from common import generations
+from common.db import count_of
 from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project

@@ -2,10 +2,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import role_required, secretariat_required
-from apo_portal.forms import filter_selects
-from apo_portal.spreadsheets import table_csv, table_xlsx
 from audit.services import audit_log
 from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
+from common.forms import filter_selects
+from common.spreadsheets import table_csv, table_xlsx
 from nominations import selectors as nomination_selectors
 from projects import selectors as project_selectors
 

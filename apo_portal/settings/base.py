@@ -26,7 +26,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 # How many reverse proxies stand in front of the web server, each appending to X-Forwarded-For. With none
 # (the default) the client's own X-Forwarded-For and X-Forwarded-Proto are ignored; every throttle, the
-# lock-out and the audit log read the client's address through apo_portal/client.py.
+# lock-out and the audit log read the client's address through common/client.py.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXIES", default="") or 0)  # empty counts as unset
 
 INSTALLED_APPS = [
@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # What every app shares (template tags, time zones, the cache generations, spreadsheet helpers).
+    "common",
     "accounts",
     "audit",
     "mail",
@@ -147,7 +149,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # The login form's field is "username" (it holds the e-mail address); count it without case.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
-AXES_CLIENT_IP_CALLABLE = "apo_portal.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Secretariat staff and Django admin users must pass a second step after the password (an authenticator
@@ -210,8 +212,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An uploaded file larger than this is spooled to a temporary file (in FILE_UPLOAD_TEMP_DIR) while it is read.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Django's renderer, with selects drawn in Python (apo_portal/forms.py): the same HTML, 25 times faster.
-FORM_RENDERER = "apo_portal.forms.PortalFormRenderer"
+# Django's renderer, with selects drawn in Python (common/forms.py): the same HTML, 25 times faster.
+FORM_RENDERER = "common.forms.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -293,7 +295,7 @@ PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/h")
 # When the cache cannot be reached the verification throttle lets look-ups through rather than refuse
 # everybody: guessing a 100-bit code is hopeless with or without it, and checking a certificate is not.
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_IP_META_KEY = "apo_portal.client.client_ip"
+RATELIMIT_IP_META_KEY = "common.client.client_ip"
 # django-ratelimit warns that Django's own RedisCache (which apo_portal/cache.py only wraps) is not on its
 # tested list; its incr() is Redis' atomic INCRBY, which is all the limiter needs. Without Redis (the quick
 # start), the local-memory cache counts per process: fine for one runserver; production sets REDIS_URL

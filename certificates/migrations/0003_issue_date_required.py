@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-import apo_portal.zones
+import common.zones
 
 
 class Migration(migrations.Migration):
@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="certificate",
             name="issued_on",
-            field=models.DateField(default=apo_portal.zones.secretariat_date, verbose_name="issue date"),
+            field=models.DateField(default=common.zones.secretariat_date, verbose_name="issue date"),
         ),
     ]

@@ -187,7 +187,7 @@ def test_a_row_shows_participation_and_links_to_the_override(login, secretariat,
 )
 @pytest.mark.parametrize("code", ["26-SME-902-PI-WSH-A", "40-CP-400-GE-DLN-A"])  # digits as in EACH_ID
 def test_a_url_reversed_once_takes_each_id_as_reverse_would(name, code):
-    from apo_portal.web import EACH_ID, url_for_each_id
+    from common.web import EACH_ID, url_for_each_id
 
     url = url_for_each_id(name, code, EACH_ID)
     assert [url(pk) for pk in (1, 10, 4321)] == [reverse(name, args=[code, pk]) for pk in (1, 10, 4321)]

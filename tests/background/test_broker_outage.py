@@ -85,7 +85,7 @@ def test_publishing_gives_up_at_once_when_redis_is_unreachable(tmp_path):
     second, so a page that enqueues work answers while Redis is down."""
     script = (
         "import time, django; django.setup()\n"
-        "from apo_portal.queue import enqueue\n"
+        "from common.queue import enqueue\n"
         "from mail.tasks import send_outgoing_email\n"
         "start = time.monotonic(); results = [enqueue(send_outgoing_email, 1) for _ in range(5)]\n"
         "print(results, time.monotonic() - start)\n"

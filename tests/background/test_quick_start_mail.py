@@ -101,7 +101,7 @@ for code, count in {economies!r}.items():
 
 ANNOUNCE = """
 from accounts.models import User
-from apo_portal.queue import enqueue
+from common.queue import enqueue
 from mail.models import OutgoingEmail
 from nominations.services import project_announce
 from mail.tasks import send_outgoing_email

@@ -7,7 +7,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 
 from accounts.forms import ProfileForm
-from apo_portal.forms import PortalFormRenderer
+from common.forms import PortalFormRenderer
 from reports.forms import ReportFilterForm
 
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from apo_portal.client import client_ip
 from audit.models import AuditEntry
+from common.client import client_ip
 
 PROXY = "10.0.0.1"
 ATTACKER = "203.0.113.5"

@@ -6,7 +6,7 @@ from django.templatetags.tz import do_timezone
 from django.utils import dateformat, timezone
 from django.utils.timesince import timeuntil
 
-from apo_portal.zones import iso_in_zone
+from common.zones import iso_in_zone
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 A date read off a record (a certificate's issue or revocation) is decided once, in the Secretariat's time
 zone (settings.TIME_ZONE), and stored as a date: every page, PDF, e-mail and export then prints the same day,
 whoever reads it and wherever (PRODUCT.md rule 13). Times, by contrast, are shown in the reader's zone
-(projects/templatetags/portal.py `reader_time`)."""
+(common/templatetags/portal.py `reader_time`)."""
 
 import datetime
 import zoneinfo

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from audit.services import security_event
+
 from . import two_step
 from .models import time_zone_names
 
@@ -66,8 +68,6 @@ class DeniedAccessMiddleware:
             and user is not None
             and user.is_authenticated
         ):
-            from audit.services import security_event
-
             security_event(action="security.access_denied", request=request, user=user, method=request.method)
         return response
 

@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from common import web
-from projects import views as project_views
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", include("home.urls")),
     path("accounts/", include("accounts.urls")),
     # Security keys' JSON steps, under django-otp-webauthn's own namespace (its template tags name it).
     path("accounts/two-step/key/", include("accounts.webauthn_urls")),

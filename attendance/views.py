@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import participant_required, secretariat_required
 from accounts.models import User
 from common.client import client_ip as client_address  # behind trusted proxies, the client's own address
+from common.decorators import participant_required, secretariat_required
 from common.web import posted
 from nominations.models import Nomination
 from projects import selectors as project_selectors

@@ -211,7 +211,7 @@ def login_cookies(world: World, data: dict) -> dict[str, str]:
 
     from accounts import two_step
     from accounts.models import User
-    from projects import selectors
+    from nominations import selectors
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     # The NPO of the small instance: the economy with the fewest open projects.

@@ -26,7 +26,7 @@ from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session
 
-from . import rendering
+from . import rendering, tasks  # tasks imports this module back: module imports, so either may load first
 from .models import Certificate
 
 logger = logging.getLogger(__name__)
@@ -53,9 +53,7 @@ def project_has_ended(project: Project) -> bool:
 
 
 def _enqueue_render(certificate_id: int) -> None:
-    from .tasks import render_certificate
-
-    transaction.on_commit(lambda: enqueue(render_certificate, certificate_id))
+    transaction.on_commit(lambda: enqueue(tasks.render_certificate, certificate_id))
 
 
 def _create(*, actor, project: Project, nomination: Nomination, holder_name: str) -> Certificate:

@@ -10,9 +10,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts.decorators import secretariat_required
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
+from common.decorators import secretariat_required
 from common.web import EACH_ID, posted, url_for_each_id
 from projects import selectors as project_selectors
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from django.urls import reverse
 
 # Stands for the id in a URL reversed once for many ids: no other part of a portal URL holds it.
@@ -30,6 +31,4 @@ def posted(request):
 def healthz(request):
     """For load balancers and Docker: the web process answers. (Also the load test's trivial view, the
     ceiling every page is measured against.)"""
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")

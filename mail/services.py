@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from audit.services import audit_log
 from common.queue import enqueue
 
+from . import tasks  # the tasks call these services; both import the module, not names, so either loads first
 from .models import OutgoingEmail
 
 # Tries to record what became of an e-mail, 0.1 s apart and doubling: about 25 s in all.
@@ -54,9 +55,7 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
 
 
 def outgoing_email_enqueue(email_id: int) -> None:
-    from .tasks import send_outgoing_email  # the tasks call these services
-
-    enqueue(send_outgoing_email, email_id)
+    enqueue(tasks.send_outgoing_email, email_id)
 
 
 def outgoing_email_send(*, email_id: int) -> bool:

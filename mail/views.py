@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from accounts.decorators import secretariat_required
+from common.decorators import secretariat_required
 
 from . import services
 from .forms import ResendEmailForm

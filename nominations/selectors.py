@@ -60,6 +60,17 @@ OPEN_PROJECT_FIELDS = (
 )
 
 
+def projects_of_participant(user) -> QuerySet[Project]:
+    """The projects a participant was selected for, newest first."""
+    return (
+        Project.objects.filter(nominations__participant=user, nominations__status=Status.SELECTED)
+        .exclude(status=Project.Status.DRAFT)
+        .select_related("hosting_economy")
+        .distinct()
+        .order_by("-start_date")
+    )
+
+
 def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     """Published projects the economy participates in that it may still nominate for, each annotated with
     the economy's own closing instant (`closes_at`) and its count of nominations by status."""

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from . import reminders
+
 
 @shared_task(acks_late=True, queue="email")
 def send_due_reminders() -> int:
     """Beat: queue every reminder that is due; the database refuses any sent before."""
-    from .reminders import reminders_send
-
-    return reminders_send()
+    return reminders.reminders_send()

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import npo_officer_required, secretariat_required
 from audit.services import audit_log
+from common.decorators import npo_officer_required, secretariat_required
 from common.forms import filter_selects
 from common.web import posted
 from common.zones import reader_time_text

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Economy
 
@@ -63,26 +64,6 @@ def project_years() -> list[int]:
     return [d.year for d in Project.objects.dates("start_date", "year", order="DESC")]
 
 
-def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
-    """Published projects the economy may still nominate for, extensions included (database clock)."""
-    from nominations.selectors import projects_open_to_economy as open_with_extensions
-
-    return open_with_extensions(economy)
-
-
-def projects_of_participant(user) -> QuerySet[Project]:
-    """The projects a participant was selected for."""
-    from nominations.models import Nomination
-
-    return (
-        Project.objects.filter(nominations__participant=user, nominations__status=Nomination.Status.SELECTED)
-        .exclude(status=Project.Status.DRAFT)
-        .select_related("hosting_economy")
-        .distinct()
-        .order_by("-start_date")
-    )
-
-
 def projects_needing_attention(*, limit: int = 10) -> dict[str, list[Project]]:
     """What a program officer should look at today, each list oldest problem first."""
     base = Project.objects.select_related("hosting_economy")
@@ -106,7 +87,6 @@ def projects_needing_attention(*, limit: int = 10) -> dict[str, list[Project]]:
 
 def project_sessions_by_day(project: Project) -> list[tuple[datetime.date, list]]:
     """The program grouped by day in the project's time zone, as the notification prints it."""
-    from django.utils import timezone
 
     days: dict[datetime.date, list] = {}
     for session in project.sessions.all():

@@ -5,8 +5,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from accounts.decorators import secretariat_required
 from common import generations
+from common.decorators import secretariat_required
 from common.forms import filter_selects
 from common.web import posted
 
@@ -20,34 +20,6 @@ CATALOGUE_CACHE_SECONDS = 10 * 60
 
 def _paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-HOME_DECISIONS = 20  # certificates to decide on listed on the Secretariat's home; the rest on each project's page
-
-
-def home(request):
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("projects:catalogue")
-    if user.is_secretariat:
-        from certificates.selectors import certificates_needing_decision
-        from mail.services import outgoing_emails_needing_attention
-
-        return render(
-            request,
-            "home/secretariat.html",
-            {
-                "attention": selectors.projects_needing_attention(),
-                "emails_needing_attention": outgoing_emails_needing_attention().count(),
-                "certificates_needing_decision": list(certificates_needing_decision()[: HOME_DECISIONS + 1]),
-                "home_decisions": HOME_DECISIONS,
-            },
-        )
-    if user.is_npo_officer:
-        economy = user.npo.economy
-        projects = selectors.projects_open_to_economy(economy)
-        return render(request, "home/npo_officer.html", {"economy": economy, "projects": projects})
-    return render(request, "home/participant.html", {"projects": selectors.projects_of_participant(user)})
 
 
 def catalogue(request):
@@ -88,8 +60,6 @@ def project_detail(request, code):
         context["transitions"] = sorted(services.PROJECT_TRANSITIONS[project.status])
     elif user.is_authenticated and user.is_npo_officer:
         context["economy_participates"] = any(e.pk == user.economy_id for e in context["participating_economies"])
-    elif user.is_authenticated and user.is_participant:
-        context["is_my_project"] = selectors.projects_of_participant(user).filter(pk=project.pk).exists()
     return render(request, "projects/detail.html", context)
 
 

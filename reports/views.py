@@ -1,9 +1,9 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import role_required, secretariat_required
 from audit.services import audit_log
 from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
+from common.decorators import role_required, secretariat_required
 from common.forms import filter_selects
 from common.spreadsheets import table_csv, table_xlsx
 from nominations import selectors as nomination_selectors
@@ -52,7 +52,7 @@ def dashboard(request):
         },
     }
     if request.user.is_npo_officer:
-        context["open_projects"] = project_selectors.projects_open_to_economy(request.user.npo.economy)
+        context["open_projects"] = nomination_selectors.projects_open_to_economy(request.user.npo.economy)
     return render(request, "reports/dashboard.html", context)
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "attendance",
     "certificates",
     "reports",
+    "home",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
-from nominations import rules
+from nominations import rules, selectors
 from nominations.models import Attachment, Nomination
 
 register = template.Library()
@@ -77,3 +77,12 @@ def history_label(entry) -> str:
             return "Override of the certificate's eligibility withdrawn"
     # An action with no sentence of its own: its last two parts as words ('certificates.certificate.issued').
     return _words(" ".join(action.split(".")[-2:]))
+
+
+@register.filter
+def selected_for(user, project) -> bool:
+    """Whether `user` is a participant selected for `project`: how the project page, in the app below this
+    one, offers a participant their program without importing nominations."""
+    return bool(getattr(user, "is_participant", False)) and (
+        selectors.projects_of_participant(user).filter(pk=project.pk).exists()
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Economy, User
 from audit.models import AuditEntry
+from nominations import selectors as nomination_selectors
 from nominations.models import Nomination
 from projects import selectors
 from projects.demo import DEMO_PASSWORD, DEMO_USERS, NPO_OFFICERS, load_demo
@@ -253,7 +254,7 @@ def test_each_demo_npo_officer_has_projects_open_to_their_economy_closing_within
         officer = User.objects.get(email=spec.email)
         assert officer.is_npo_officer
         assert officer.time_zone == officer.npo.economy.time_zone
-        open_projects = list(selectors.projects_open_to_economy(officer.npo.economy))
+        open_projects = list(nomination_selectors.projects_open_to_economy(officer.npo.economy))
         assert len(open_projects) >= 3, spec.email
         closes_in = [p.nomination_closes_at - now for p in open_projects]
         assert any(left <= datetime.timedelta(days=3) for left in closes_in), spec.email
@@ -276,7 +277,7 @@ def test_the_participant_has_past_and_upcoming_projects(demo):
         "Asia/Ho_Chi_Minh",
     )
 
-    projects = list(selectors.projects_of_participant(participant))
+    projects = list(nomination_selectors.projects_of_participant(participant))
 
     assert len(projects) >= 3
     today = timezone.localdate()
@@ -297,7 +298,7 @@ def test_every_demo_participant_was_selected_for_a_project(demo):
     assert participants.count() >= 9
     assert len({p.time_zone for p in participants}) >= 8
     for participant in participants:
-        assert selectors.projects_of_participant(participant).exists(), participant.email
+        assert nomination_selectors.projects_of_participant(participant).exists(), participant.email
 
 
 @pytest.mark.django_db

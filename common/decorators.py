@@ -1,3 +1,6 @@
+"""Role checks for views. They read the role properties of the signed-in user (`accounts.User.is_secretariat`
+and its like) and import no app, so that every app, the outbox below accounts included, can use them."""
+
 import functools
 
 from django.contrib.auth.views import redirect_to_login

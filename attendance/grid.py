@@ -34,12 +34,34 @@ def cell_value(nomination_id: int, session_id: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
-    """One participant in one session: `mark` is None while nobody has marked them."""
+class Face:
+    """What a cell shows of a mark (or of no mark): made once per distinct mark, as the same few recur in most
+    cells of a register."""
 
+    status: str  # the CSS class's att-<status>, "none" when not marked
+    label: str  # read out after the participant and the session
+    title: str  # the tooltip: how it was set, and by whom
+    initial: str  # what the cell shows
+    minutes: int | None  # inside the session, by a meeting report; shown under the initial
+
+    @classmethod
+    def of(cls, mark: CellMark | None) -> "Face":
+        if mark is None:
+            return NOT_MARKED
+        return cls(mark.status, mark.label, mark.title, mark.label[:1], mark.minutes)
+
+
+NOT_MARKED = Face("none", "not marked", "Not marked", "·", None)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One participant in one session. `value` is what its button posts (`cell_value`)."""
+
+    value: str
     nomination: Nomination
     session: Session
-    mark: CellMark | None
+    face: Face
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +76,25 @@ class Row:
 
 def _rows(register: dict, certificates: dict | None = None) -> list[Row]:
     sessions, marks, certificates = register["sessions"], register["marks"], certificates or {}
+    faces: dict[CellMark | None, Face] = {}
+
+    def face(mark: CellMark | None) -> Face:
+        if mark not in faces:
+            faces[mark] = Face.of(mark)
+        return faces[mark]
+
     return [
         Row(
             participation=row,
-            cells=[Cell(row.nomination, session, marks.get((row.nomination.pk, session.pk))) for session in sessions],
+            cells=[
+                Cell(
+                    cell_value(row.nomination.pk, session.pk),
+                    row.nomination,
+                    session,
+                    face(marks.get((row.nomination.pk, session.pk))),
+                )
+                for session in sessions
+            ],
             certificate=certificates.get(row.nomination.pk),
         )
         for row in register["rows"]
@@ -86,7 +123,9 @@ def mark_answer(*, project: Project, nomination: Nomination, session: Session, m
     participation = selectors.participation(selectors.participants_of(project).filter(pk=nomination.pk), project)[0]
     return {
         "project": project,
-        "cell": Cell(nomination, session, CellMark.of(mark) if mark else None),
+        "cell": Cell(
+            cell_value(nomination.pk, session.pk), nomination, session, Face.of(CellMark.of(mark) if mark else None)
+        ),
         "row": Row(participation=participation, cells=[]),
         "oob": True,
     }

@@ -19,7 +19,7 @@ from projects.models import Session
 
 from . import ical, imports, qr, selectors, services
 from .forms import ReasonForm, ReportUploadForm
-from .grid import RegisterMarkup, participation_table, register_grid
+from .grid import cell_ids, cell_value, mark_answer, participation_table, register_grid
 from .models import AttendanceImport, AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
@@ -32,7 +32,6 @@ NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "
 @secretariat_required
 def register(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    # The rows' HTML is built in Python (attendance/grid.py): 360 cells through the template engine cost ~70 ms.
     return render(request, "attendance/register.html", {"project": project, **register_grid(project)})
 
 
@@ -43,7 +42,7 @@ def mark_cell(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
     # The cell's button posts `cell` as "<nomination>-<session>" (attendance/grid.py), and `status` only
     # when a key chose one.
-    ids = RegisterMarkup.cell_ids(request.POST.get("cell", ""))
+    ids = cell_ids(request.POST.get("cell", ""))
     if ids is None:
         raise Http404("No such cell in this register.")
     session = selectors.session_for_secretariat(project=project, session_id=ids[1])
@@ -58,11 +57,11 @@ def mark_cell(request, code):
     except services.AttendanceError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if not request.htmx:  # the form submitted without JavaScript: the register again, at the cell
-        anchor = "#cell-" + RegisterMarkup.cell_value(nomination.pk, session.pk)
+        anchor = "#cell-" + cell_value(nomination.pk, session.pk)
         return redirect(reverse("attendance:register", args=[code]) + anchor)
-    markup = RegisterMarkup(project=project)
-    row = selectors.participation(selectors.participants_of(project).filter(pk=nomination.pk), project)[0]
-    return HttpResponse(markup.cell(nomination=nomination, session=session, mark=mark) + markup.attended(row))
+    # The register's own partials: the cell as the page draws it, and the row's last cell.
+    answer = mark_answer(project=project, nomination=nomination, session=session, mark=mark)
+    return render(request, "attendance/register.html#mark-answer", answer)
 
 
 @require_POST
@@ -352,7 +351,6 @@ def participants_page(request, code):
             raise Http404("Your economy does not participate in this project.")
         selection_state = selectors.economy_selection_state(project, user.economy_id)
     certificates = _valid_certificates(user, project)
-    # The rows' HTML is built in Python (attendance/grid.py): 198 participants × 23 sessions took 134 ms as templates.
     context = {
         "project": project,
         "any_certificate": bool(certificates),

@@ -1,6 +1,6 @@
 """Reads of certificates that depend on who is asking."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
@@ -56,7 +56,6 @@ class CertificateRow:
     participation: attendance_selectors.Participation
     certificate: Certificate | None
     history: list[Certificate]
-    urls: dict[str, str] = field(default_factory=dict)  # the certificate's actions (views.manage)
 
     @property
     def needs_decision(self) -> bool:

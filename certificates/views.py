@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from common.decorators import secretariat_required
-from common.web import EACH_ID, posted, url_for_each_id
+from common.web import posted
 from projects import selectors as project_selectors
 
 from . import rendering, rules, selectors, services
@@ -35,15 +35,6 @@ def manage(request, code):
 
 def _manage_page(request, project, status=200):
     rows = selectors.certificate_rows(project)
-    # Each certificate's links, each URL reversed once for the whole table: a batch has hundreds of rows,
-    # and the table is fetched again every three seconds while their PDFs are being made.
-    actions = {name: url_for_each_id(f"certificates:{name}", EACH_ID) for name in ("download", "revoke", "retry")}
-    override = url_for_each_id("attendance:override", project.code, EACH_ID)
-    for row in rows:
-        if row.certificate:
-            row.urls = {name: url(row.certificate.pk) for name, url in actions.items()}
-            if row.needs_decision:
-                row.urls["override"] = override(row.participation.nomination.pk) + "?back=certificates"
     context = {
         "project": project,
         "rows": rows,

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_log
 from common.decorators import npo_officer_required, secretariat_required
-from common.forms import filter_selects
 from common.web import posted
 from common.zones import reader_time_text
 from projects import selectors as project_selectors
@@ -26,7 +25,7 @@ from .forms import (
     ReviewFilterForm,
 )
 from .models import Attachment, Nomination
-from .review_table import review_rows, suggestion_links
+from .review_table import review_rows
 
 Status = Nomination.Status
 
@@ -306,11 +305,10 @@ def review(request, code):
         {
             "project": project,
             "filters": filters,
-            "filter_selects": filter_selects(filters),
             "page": page,
             "rows": review_rows(page.object_list),
             "summary": summary,
-            "suggestions": suggestion_links(selectors.promotion_suggestions(project, summary)),
+            "suggestions": selectors.promotion_suggestions(project, summary),
             "decision_choices": DecisionForm.DECISIONS,
             "extensions": selectors.deadline_extensions(project),
             "existing_accounts": selectors.selected_with_existing_accounts(project),

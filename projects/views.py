@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 
 from common import generations
 from common.decorators import secretariat_required
-from common.forms import filter_selects
 from common.web import posted
 
 from . import selectors, services
@@ -29,7 +28,7 @@ def catalogue(request):
         paginator = Paginator(projects, PAGE_SIZE)
         if count is not None:
             paginator.count = count  # counted already
-        context = {"form": form, "selects": filter_selects(form), "page": paginator.get_page(request.GET.get("page"))}
+        context = {"form": form, "page": paginator.get_page(request.GET.get("page"))}
         return render_to_string("projects/_catalogue_listing.html", context, request)
 
     if set(request.GET) <= {"page"}:

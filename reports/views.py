@@ -4,7 +4,6 @@ from django.shortcuts import render
 from audit.services import audit_log
 from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
 from common.decorators import role_required, secretariat_required
-from common.forms import filter_selects
 from common.spreadsheets import table_csv, table_xlsx
 from nominations import selectors as nomination_selectors
 from projects import selectors as project_selectors
@@ -41,7 +40,6 @@ def dashboard(request):
     }
     context = {
         "form": form,
-        "selects": filter_selects(form),
         "filters": filters,
         **tables,
         "projects": projects,

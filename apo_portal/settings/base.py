@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # {% partialdef %}: the parts of a page that htmx swaps are named in the page's own template and rendered
+    # alone as "template.html#name". Its simple app config: the loaders are set out below, not rewritten by it.
+    "template_partials.apps.SimpleAppConfig",
     "django_ratelimit",
     "axes",
     "csp",
@@ -99,13 +102,33 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every settings module, the local one with DEBUG on included: each template is compiled once per
+            # process, not on every render (a register's rows are a partial rendered once a row). Under
+            # runserver Django's autoreloader empties the cache whenever a template changes, so an edit shows
+            # at once. The partials loader lets a view render "page.html#partial"; "template_partials"'s
+            # default app config would add the same loaders itself, out of sight.
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+            # {% partialdef %} and {% partial %} in every template without a {% load %}, as Django 6 has them.
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]
@@ -213,8 +236,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An uploaded file larger than this is spooled to a temporary file (in FILE_UPLOAD_TEMP_DIR) while it is read.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Django's renderer, with selects drawn in Python (common/forms.py): the same HTML, 25 times faster.
-FORM_RENDERER = "common.forms.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,4 +1,4 @@
-// The attendance register. Each cell is a button of the page's one marks form (attendance/grid.py). With
+// The attendance register. Each cell is a button of the page's one marks form (attendance/register.html). With
 // htmx, a click posts the cell for its next status and a key P, L, A or E on a focused cell posts that
 // status; only the cell is swapped, and the focus stays on it so an officer can go down a column with the
 // keyboard. Without JavaScript the button submits the form and the page comes back.

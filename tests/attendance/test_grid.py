@@ -1,4 +1,4 @@
-"""The register's cells and rows, drawn in Python by attendance.grid: what the Secretariat sees and posts."""
+"""The register's cells and rows (attendance/register.html and its partials): what the Secretariat sees and posts."""
 
 import re
 from html.parser import HTMLParser
@@ -10,6 +10,7 @@ from django.urls import reverse
 from attendance import services
 from attendance.models import EligibilityOverride, Mark
 from nominations.models import Nomination
+from projects.models import Project
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory
 from tests.pages import page_text
 
@@ -182,15 +183,18 @@ def test_a_row_shows_participation_and_links_to_the_override(login, secretariat,
         assert f'href="{reverse("attendance:override", args=[project.code, person.pk])}"' in content
 
 
-@pytest.mark.parametrize(
-    "name", ["attendance:override", "attendance:all_present", "attendance:report_upload", "attendance:check_in_screen"]
-)
-@pytest.mark.parametrize("code", ["26-SME-902-PI-WSH-A", "40-CP-400-GE-DLN-A"])  # digits as in EACH_ID
-def test_a_url_reversed_once_takes_each_id_as_reverse_would(name, code):
-    from common.web import EACH_ID, url_for_each_id
-
-    url = url_for_each_id(name, code, EACH_ID)
-    assert [url(pk) for pk in (1, 10, 4321)] == [reverse(name, args=[code, pk]) for pk in (1, 10, 4321)]
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["26-SME-902-PI-WSH-A", "40-CP-400-GE-DLN-A"])
+def test_the_register_links_each_session_and_participant_to_their_actions(login, secretariat, code):
+    project = ProjectFactory(code=code, modality=Project.Modality.FACE_TO_FACE)
+    sessions = [SessionFactory(project=project, title=f"Day {day}") for day in (1, 2)]
+    person = NominationFactory(project=project, status=Nomination.Status.SELECTED)
+    content = _register(login(secretariat), project).content.decode()
+    for session in sessions:
+        assert f'action="{reverse("attendance:all_present", args=[code, session.pk])}"' in content
+        for name in ("attendance:report_upload", "attendance:check_in_screen"):
+            assert f'href="{reverse(name, args=[code, session.pk])}"' in content
+    assert f'href="{reverse("attendance:override", args=[code, person.pk])}"' in content
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The portal's form renderer draws every select exactly as Django's own renderer does."""
+"""Every select is drawn by Django's own renderer and widget templates: no renderer of the portal's own."""
 
 import datetime
 
@@ -7,7 +7,6 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 
 from accounts.forms import ProfileForm
-from common.forms import PortalFormRenderer
 from reports.forms import ReportFilterForm
 
 
@@ -28,9 +27,9 @@ class EveryKindOfSelect(forms.Form):
 
 
 def _drawn_both_ways(field: forms.BoundField) -> tuple[str, str]:
-    """The field's widget drawn by the portal's renderer (the form's, from the settings) and by Django's."""
+    """The field's widget drawn by the form's renderer (from the settings) and by Django's own."""
     ours = field.as_widget()
-    assert isinstance(field.form.renderer, PortalFormRenderer)
+    assert type(field.form.renderer) is DjangoTemplates
     portal, field.form.renderer = field.form.renderer, DjangoTemplates()
     try:
         return ours, field.as_widget()

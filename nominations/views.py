@@ -59,7 +59,7 @@ def economy_nominations(request, code):
         "is_open": is_open,
         "ranking_open": rules.ranking_is_open(project=project, economy_id=economy_id, is_open=is_open),
         "ranking_fixed": services.RANKING_FIXED,
-        "closes_at": selectors.closing_instant_for(project=project, economy_id=economy_id),
+        "closes_at": rules.closing_instant_for(project=project, economy_id=economy_id),
     }
     template = "nominations/_economy_table.html" if request.htmx else "nominations/economy_list.html"
     return render(request, template, context)
@@ -92,7 +92,7 @@ def nomination_create(request, code):
             "nomination": None,
             "is_open": is_open,
             "may_change": is_open,
-            "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
+            "closes_at": rules.closing_instant_for(project=project, economy_id=request.user.economy_id),
         },
     )
 
@@ -120,7 +120,7 @@ def nomination_edit(request, pk):
             "nomination": nomination,
             "is_open": is_open,
             "may_change": rules.npo_may_edit(request.user, nomination, is_open=is_open),
-            "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+            "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         },
     )
 
@@ -179,7 +179,7 @@ def nomination_detail(request, pk):
         "attachments": list(nomination.attachments.all()),
         "history": selectors.nomination_history(nomination, user=user) if not user.is_participant else [],
         "is_open": is_open,
-        "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+        "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         "npo_may_edit": npo_may_edit,
         "npo_may_submit": Status.SUBMITTED in npo_moves,
         "npo_may_withdraw": Status.WITHDRAWN in npo_moves,

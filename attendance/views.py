@@ -20,10 +20,14 @@ from projects.models import Session
 from . import ical, imports, qr, selectors, services
 from .forms import ReasonForm, ReportUploadForm
 from .grid import cell_ids, cell_value, mark_answer, participation_table, register_grid
-from .models import AttendanceImport, AttendanceReport, Mark
+from .models import ATTENDED, AttendanceImport, AttendanceReport, Mark
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
-NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
+# A click on a cell moves its mark one step along this cycle.
+MARK_CYCLE = [Mark.Status.PRESENT, Mark.Status.LATE, Mark.Status.ABSENT, Mark.Status.EXCUSED]
+NEXT_STATUS = {None: MARK_CYCLE[0]} | {
+    status: MARK_CYCLE[(i + 1) % len(MARK_CYCLE)] for i, status in enumerate(MARK_CYCLE)
+}
 
 
 # ------------------------------------------------------------------ the Secretariat's register
@@ -292,7 +296,7 @@ def check_in_screen(request, code, session_id):
             "url": url,
             "period": services.CHECK_IN_PERIOD,
             "window": services.check_in_window(session),
-            "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
+            "checked_in": Mark.objects.filter(session=session, status__in=ATTENDED).count(),
             "participant_count": selectors.participants_of(project).count(),
         }
     template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"

@@ -464,6 +464,7 @@ def build(world: World, cursor) -> dict:
     from nominations.models import Attachment, DeadlineExtension, Nomination
     from projects.models import Project, Session
 
+    ProjectStatus, NominationStatus, MarkStatus = Project.Status, Nomination.Status, Mark.Status
     rng, now, today = world.rng, world.now, world.today
     economies = world.economies
     code_of = {e.id: e.code for e in economies}
@@ -597,7 +598,7 @@ def build(world: World, cursor) -> dict:
 
         def project_row(p: PlanProject):
             created = p.closes_at - rng.randint(60, 120) * day
-            published = None if p.status == "draft" else created + rng.randint(1, 20) * day
+            published = None if p.status == ProjectStatus.DRAFT else created + rng.randint(1, 20) * day
             big = p.kind == "big" or p.project_type == "e_learning"
             limit = None if big or p.scope == "individual_country" else rng.choice([2, 2, 3, None])
             return (
@@ -663,7 +664,7 @@ def build(world: World, cursor) -> dict:
             chosen = []
             if p.kind == "review":
                 chosen = p.economies[:2]
-            elif p.status not in ("draft",) and rng.random() < 0.03:
+            elif p.status not in (ProjectStatus.DRAFT,) and rng.random() < 0.03:
                 chosen = [rng.choice(p.economies)]
             for e in chosen:
                 extension_rows.append(
@@ -673,7 +674,7 @@ def build(world: World, cursor) -> dict:
             p
             for p in projects
             if p.kind == "regular"
-            and p.status == "published"
+            and p.status == ProjectStatus.PUBLISHED
             and p.closes_at <= now
             and ph in p.economies
             and p.start > today + 10 * day
@@ -692,11 +693,41 @@ def build(world: World, cursor) -> dict:
 
     # -- nominations, with attachments and audit entries
     with Step("nominations"):
-        statuses_open = (["draft", "submitted", "withdrawn"], [25, 70, 5])
-        statuses_waiting = (["submitted", "selected", "waitlisted", "rejected", "withdrawn"], [80, 10, 5, 3, 2])
-        statuses_done = (["selected", "waitlisted", "rejected", "withdrawn", "draft"], [50, 10, 30, 5, 5])
-        statuses_big = (["selected", "waitlisted", "rejected", "withdrawn", "draft"], [80, 4, 12, 2, 2])
-        statuses_cancelled = (["submitted", "withdrawn", "draft"], [85, 10, 5])
+        statuses_open = ([NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.WITHDRAWN], [25, 70, 5])
+        statuses_waiting = (
+            [
+                NominationStatus.SUBMITTED,
+                NominationStatus.SELECTED,
+                NominationStatus.WAITLISTED,
+                NominationStatus.REJECTED,
+                NominationStatus.WITHDRAWN,
+            ],
+            [80, 10, 5, 3, 2],
+        )
+        statuses_done = (
+            [
+                NominationStatus.SELECTED,
+                NominationStatus.WAITLISTED,
+                NominationStatus.REJECTED,
+                NominationStatus.WITHDRAWN,
+                NominationStatus.DRAFT,
+            ],
+            [50, 10, 30, 5, 5],
+        )
+        statuses_big = (
+            [
+                NominationStatus.SELECTED,
+                NominationStatus.WAITLISTED,
+                NominationStatus.REJECTED,
+                NominationStatus.WITHDRAWN,
+                NominationStatus.DRAFT,
+            ],
+            [80, 4, 12, 2, 2],
+        )
+        statuses_cancelled = (
+            [NominationStatus.SUBMITTED, NominationStatus.WITHDRAWN, NominationStatus.DRAFT],
+            [85, 10, 5],
+        )
         genders = ["female", "male", "female", "male", "other"]
         org_types = ["government", "local_government", "public_enterprise", "private", "sme", "npo", "academia", "ngo"]
         levels = ["intermediate", "advanced", "fluent", "advanced"]
@@ -711,31 +742,39 @@ def build(world: World, cursor) -> dict:
             if p.kind == "featured":
                 others = [e for e in p.economies if e != ph]
                 from_economy = [ph] * 12 + [others[i % len(others)] for i in range(p.n_nominations - 12)]
-                statuses = ["draft"] * 4 + ["submitted"] * 7 + ["withdrawn"] + ["submitted"] * (p.n_nominations - 12)
+                statuses = (
+                    [NominationStatus.DRAFT] * 4
+                    + [NominationStatus.SUBMITTED] * 7
+                    + [NominationStatus.WITHDRAWN]
+                    + [NominationStatus.SUBMITTED] * (p.n_nominations - 12)
+                )
             elif p.kind == "review":
                 from_economy = [p.economies[i % len(p.economies)] for i in range(p.n_nominations)]
                 statuses = (
-                    ["submitted"] * 150
-                    + ["selected"] * 20
-                    + ["waitlisted"] * 10
-                    + ["rejected"] * 10
-                    + ["withdrawn"] * 5
-                    + ["draft"] * 5
+                    [NominationStatus.SUBMITTED] * 150
+                    + [NominationStatus.SELECTED] * 20
+                    + [NominationStatus.WAITLISTED] * 10
+                    + [NominationStatus.REJECTED] * 10
+                    + [NominationStatus.WITHDRAWN] * 5
+                    + [NominationStatus.DRAFT] * 5
                 )
                 rng.shuffle(statuses)
             elif p.kind == "grid":
                 from_economy = [p.economies[i % len(p.economies)] for i in range(p.n_nominations)]
-                statuses = ["selected"] * 60 + ["rejected"] * (p.n_nominations - 60)
+                statuses = [NominationStatus.SELECTED] * 60 + [NominationStatus.REJECTED] * (p.n_nominations - 60)
             elif p.kind == "import":
                 from_economy = [p.economies[i % len(p.economies)] for i in range(p.n_nominations)]
-                statuses = ["selected"] * p.n_nominations
+                statuses = [NominationStatus.SELECTED] * p.n_nominations
             elif p.kind == "small":
-                from_economy, statuses = [ph] * 3, ["selected", "selected", "rejected"]
+                from_economy, statuses = (
+                    [ph] * 3,
+                    [NominationStatus.SELECTED, NominationStatus.SELECTED, NominationStatus.REJECTED],
+                )
             else:
                 from_economy = [rng.choice(p.economies) for _ in range(p.n_nominations)]
-                if p.status == "cancelled":
+                if p.status == ProjectStatus.CANCELLED:
                     choice = statuses_cancelled
-                elif p.status == "published" and p.closes_at > now:
+                elif p.status == ProjectStatus.PUBLISHED and p.closes_at > now:
                     choice = statuses_open
                 elif p.start > today:
                     choice = statuses_waiting
@@ -748,7 +787,7 @@ def build(world: World, cursor) -> dict:
                 nid += 1
                 rank[e] = rank.get(e, 0) + 1
                 pool = pools[e]
-                if status == "selected":
+                if status == NominationStatus.SELECTED:
                     user_id, name, email = pool[pool_next[e] % len(pool)]
                     pool_next[e] += 1
                     selected_by_project.setdefault(p.id, []).append((nid, user_id, name))
@@ -757,8 +796,8 @@ def build(world: World, cursor) -> dict:
                     user_id, name = None, f"{rng.choice(first)} {rng.choice(last)}"
                     email = f"candidate{nid}@example.{code_of[e].lower()}"
                 officer = out["officers"][e][0]
-                submitted = None if status == "draft" else min(created + rng.random() * 5 * day, now)
-                decided = status in ("selected", "waitlisted", "rejected")
+                submitted = None if status == NominationStatus.DRAFT else min(created + rng.random() * 5 * day, now)
+                decided = status in (NominationStatus.SELECTED, NominationStatus.WAITLISTED, NominationStatus.REJECTED)
                 updated = (p.closes_at + 3 * day) if decided else (submitted or created)
                 nomination_rows.append(
                     (
@@ -785,7 +824,7 @@ def build(world: World, cursor) -> dict:
                         submitted,
                     )
                 )
-                if status != "draft":
+                if status != NominationStatus.DRAFT:
                     for kind in ("biodata", "cv", "endorsement"):
                         attachment_rows.append(
                             (
@@ -810,10 +849,10 @@ def build(world: World, cursor) -> dict:
                             str(nid),
                             repr_,
                             e,
-                            {"status": ["draft", "submitted"]},
+                            {"status": [NominationStatus.DRAFT, NominationStatus.SUBMITTED]},
                         )
                     )
-                    if status not in ("submitted",):
+                    if status not in (NominationStatus.SUBMITTED,):
                         audit_rows.append(
                             (
                                 updated,
@@ -822,7 +861,7 @@ def build(world: World, cursor) -> dict:
                                 str(nid),
                                 repr_,
                                 e,
-                                {"status": ["submitted", status]},
+                                {"status": [NominationStatus.SUBMITTED, status]},
                             )
                         )
         table = Table(
@@ -888,15 +927,15 @@ def build(world: World, cursor) -> dict:
             for nomination_id, _, name in selected:
                 full = rng.random() < 0.85 or p.kind == "grid"
                 statuses = [
-                    rng.choices(["present", "late"], [95, 5])[0]
+                    rng.choices([MarkStatus.PRESENT, MarkStatus.LATE], [95, 5])[0]
                     if full
-                    else rng.choices(["present", "absent", "excused"], [50, 40, 10])[0]
+                    else rng.choices([MarkStatus.PRESENT, MarkStatus.ABSENT, MarkStatus.EXCUSED], [50, 40, 10])[0]
                     for _ in ended
                 ]
                 for (session_id, _, _), status in zip(ended, statuses, strict=True):
                     mark_plan.append((project_id, nomination_id, session_id, status))
-                if p.status == "completed" and len(ended) == len(p.sessions):
-                    if all(s in ("present", "late") for s in statuses):
+                if p.status == ProjectStatus.COMPLETED and len(ended) == len(p.sessions):
+                    if all(s in (MarkStatus.PRESENT, MarkStatus.LATE) for s in statuses):
                         eligible.append((project_id, nomination_id, name))
         counts["marks available"] = len(mark_plan)
         # Certificates go to eligible participants of completed projects; the marks of the others are trimmed
@@ -953,7 +992,7 @@ def build(world: World, cursor) -> dict:
                     1,
                     f"certificates/{project_id}/{secrets.token_hex(16)}.pdf",
                     secrets.token_hex(32),
-                    "rendered",
+                    Certificate.RenderStatus.RENDERED,
                     1,
                     issued + datetime.timedelta(minutes=1),
                     None,
@@ -983,7 +1022,7 @@ def build(world: World, cursor) -> dict:
                     1,
                     f"certificates/{project_id}/{secrets.token_hex(16)}.pdf",
                     secrets.token_hex(32),
-                    "rendered",
+                    Certificate.RenderStatus.RENDERED,
                     1,
                     issued + datetime.timedelta(minutes=1),
                     None,
@@ -1034,7 +1073,7 @@ def build(world: World, cursor) -> dict:
             out["audit_rows"].append(
                 (p.closes_at - 90 * day, 1, "projects.project.created", str(p.id), p.code, None, {})
             )
-            if p.status != "draft":
+            if p.status != ProjectStatus.DRAFT:
                 out["audit_rows"].append(
                     (
                         p.closes_at - 60 * day,
@@ -1043,7 +1082,7 @@ def build(world: World, cursor) -> dict:
                         str(p.id),
                         p.code,
                         None,
-                        {"status": ["draft", "published"]},
+                        {"status": [ProjectStatus.DRAFT, ProjectStatus.PUBLISHED]},
                     )
                 )
         for row in rows:
@@ -1082,7 +1121,9 @@ def build(world: World, cursor) -> dict:
         body = "Dear colleague,\n\n" + LOREM + "\n\nAPO Secretariat\n"
 
         def email(key, to, subject, project_id, created):
-            emails.append((len(emails) + 1, key, to, subject, body, "sent", 1, project_id, created, created))
+            emails.append(
+                (len(emails) + 1, key, to, subject, body, OutgoingEmail.Status.SENT, 1, project_id, created, created)
+            )
 
         participant_email = {u: em for pool in pools.values() for u, _, em in pool}
         for project_id, selected in selected_by_project.items():
@@ -1109,7 +1150,7 @@ def build(world: World, cursor) -> dict:
             for k, o in enumerate(os_, 1)
         }
         for p in projects:
-            if p.status in ("draft", "cancelled") or p.closes_at > now:
+            if p.status in (ProjectStatus.DRAFT, ProjectStatus.CANCELLED) or p.closes_at > now:
                 continue
             for e in p.economies:
                 for officer in out["officers"][e]:
@@ -1183,7 +1224,9 @@ def zoom_report(world: World, rows_wanted: int) -> tuple[bytes, str]:
     session_id, starts, ends = p.sessions[2]
     zone = zoneinfo.ZoneInfo(p.time_zone)
     people = list(
-        Nomination.objects.filter(project_id=p.id, status="selected").values_list("full_name", "email").order_by("id")
+        Nomination.objects.filter(project_id=p.id, status=Nomination.Status.SELECTED)
+        .values_list("full_name", "email")
+        .order_by("id")
     )
     present = [person for person in people if rng.random() > 0.05]
     guests = max(1, (rows_wanted // 10) // 5)

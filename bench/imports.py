@@ -157,7 +157,7 @@ def measure(project, session, secretariat, data: bytes, rounds: int) -> dict:
     from django.urls import reverse
 
     from attendance import imports
-    from attendance.models import AttendanceReport
+    from attendance.models import AttendanceReport, Mark
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(secretariat)
@@ -198,8 +198,8 @@ def measure(project, session, secretariat, data: bytes, rounds: int) -> dict:
             figures |= {
                 "attendees": len(parsed.attendees),
                 "unmatched": len(result.unmatched),
-                "present": result.count(proposed="present"),
-                "absent": result.count(proposed="absent"),
+                "present": result.count(proposed=Mark.Status.PRESENT),
+                "absent": result.count(proposed=Mark.Status.ABSENT),
                 "changes": len(result.changes),
                 "groups": ", ".join(group.label for group in result.change_groups),
             }

@@ -206,6 +206,7 @@ def time_import(world: World) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from attendance import imports
+    from attendance.models import Mark
     from projects.models import Session
 
     data, zone = zoom_report(world, IMPORT_ROWS)
@@ -222,14 +223,14 @@ def time_import(world: World) -> dict:
             started = time.perf_counter()
             result = imports.preview(session, parsed)
             preview_times.append(time.perf_counter() - started)
-    present = result.count(proposed="present")
+    present = result.count(proposed=Mark.Status.PRESENT)
     return {
         "rows": rows,
         "bytes": len(data),
         "attendees": len(parsed.attendees),
         "participants": len(result.rows),
         "present": present,
-        "absent": result.count(proposed="absent"),
+        "absent": result.count(proposed=Mark.Status.ABSENT),
         "not_in_report": result.count(matched_by=""),
         "unmatched": len(result.unmatched),
         "parse": statistics.median(parse_times),
@@ -250,11 +251,14 @@ def time_reminders(world: World) -> dict:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE projects_project SET status = 'published', "
-                "nomination_closes_at = now() + ((id * 7919) % (14 * 24 * 60) + 1) * interval '1 minute'"
+                "UPDATE projects_project SET status = %s, "
+                "nomination_closes_at = now() + ((id * 7919) %% (14 * 24 * 60) + 1) * interval '1 minute'",
+                [Project.Status.PUBLISHED],
             )
             cursor.execute("ANALYZE projects_project")
-        open_projects = Project.objects.filter(status="published", nomination_closes_at__gt=world.now).count()
+        open_projects = Project.objects.filter(
+            status=Project.Status.PUBLISHED, nomination_closes_at__gt=world.now
+        ).count()
         times, due = [], []
         for _ in range(3):
             with CaptureQueriesContext(connection) as captured:

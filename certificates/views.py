@@ -41,7 +41,9 @@ def _manage_page(request, project, status=200):
         "has_ended": services.project_has_ended(project),
         "needing_decision": [row for row in rows if row.needs_decision],
     }
-    context["pending"] = any(row.certificate and row.certificate.render_status == "pending" for row in context["rows"])
+    context["pending"] = any(
+        row.certificate and row.certificate.render_status == Certificate.RenderStatus.PENDING for row in context["rows"]
+    )
     template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
     return render(request, template, context, status=status)
 

@@ -16,6 +16,7 @@ from mail.models import OutgoingEmail
 from mail.services import email_queue
 from projects.models import Project
 
+from . import rules
 from .models import DeadlineExtension, Nomination
 
 Status = Nomination.Status
@@ -89,8 +90,9 @@ def _npo_reminders(now) -> list[DueReminder]:
     due = []
     for project in projects:
         for economy in project.participating_economies.all():
-            closes_at = max(
-                project.nomination_closes_at, extensions.get((project.pk, economy.pk), project.nomination_closes_at)
+            closes_at = rules.economy_closes_at(
+                project_closes_at=project.nomination_closes_at,
+                extension_closes_at=extensions.get((project.pk, economy.pk)),
             )
             days = _npo_window(now, closes_at)
             if days is None:

@@ -10,12 +10,24 @@ under review, on every page, export and count. What an NPO may do is therefore d
 it sees, never on a tentative decision, or a refused button would tell it what was decided.
 """
 
-from django.db.models import Q
+import datetime
+from dataclasses import dataclass
 
-from . import selectors
-from .models import DECISIONS, SEEN_AS_THEY_ARE, Nomination
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest, Now
+
+from common.zones import reader_time_text
+from projects.models import Project
+
+from .models import DECISIONS, SEEN_AS_THEY_ARE, DeadlineExtension, Nomination
 
 Status = Nomination.Status
+
+
+class NominationError(ValidationError):
+    """A rule refused the change; the message says which and what to do."""
+
 
 # Where an NPO officer may move a nomination from each status it sees.
 NPO_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -72,13 +84,83 @@ def status_label_seen_by(user, status: str) -> str:
     return Status(status).label
 
 
+# ---------------------------------------------------------------- the closing rule (PRODUCT.md rule 2)
+#
+# An economy may nominate while the project is published and before the economy's closing instant: the
+# project's own closing instant, or the economy's extension if that is later. Each half has a Python form
+# (for a row already read) and a database form (for a filter or an annotation); tests/nominations/
+# test_closing_rule.py keeps each pair equal on the same data.
+
+
+def economy_closes_at(*, project_closes_at: datetime.datetime, extension_closes_at: datetime.datetime | None):
+    """The economy's closing instant: the project's own, or the economy's extension if that is later (a
+    closing date moved past an extension leaves the extension with nothing to add)."""
+    if extension_closes_at is not None and extension_closes_at > project_closes_at:
+        return extension_closes_at
+    return project_closes_at
+
+
+def economy_closes_at_expression(economy_id):
+    """`economy_closes_at` as an annotation of a Project queryset."""
+    extension = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy_id=economy_id).values("closes_at")
+    own = F("nomination_closes_at")
+    return Greatest(own, Coalesce(Subquery(extension[:1]), own))
+
+
+def closing_instant_for(*, project: Project, economy_id: int) -> datetime.datetime:
+    """When this economy's nominations for `project` close (one query, for the extension)."""
+    extension = DeadlineExtension.objects.filter(project=project, economy_id=economy_id).first()
+    return economy_closes_at(
+        project_closes_at=project.nomination_closes_at, extension_closes_at=extension.closes_at if extension else None
+    )
+
+
+def nominations_open_at(*, project_status: str, closes_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether a project of this status whose economy's closing instant is `closes_at` takes that economy's
+    nominations at `now`."""
+    return project_status == Project.Status.PUBLISHED and now < closes_at
+
+
+def nominations_open_q(economy_id, *, now=None) -> Q:
+    """`nominations_open_at` as a filter on projects, at `now` or by the database clock. Written as the
+    project's own instant or a live extension (rather than on `economy_closes_at_expression`) so that the
+    database can use the index on (status, nomination_closes_at)."""
+    now = Now() if now is None else now
+    extended = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy_id=economy_id, closes_at__gt=now)
+    return Q(status=Project.Status.PUBLISHED) & (Q(nomination_closes_at__gt=now) | Q(Exists(extended)))
+
+
+def nominations_are_open(*, project: Project, economy_id: int) -> bool:
+    """The project takes nominations from this economy now, by the database clock: every server agrees on
+    the closing instant, whatever its own clock says."""
+    return Project.objects.filter(nominations_open_q(economy_id), pk=project.pk).exists()
+
+
+def _closed_message(project: Project, economy_id: int) -> str:
+    closed = reader_time_text(
+        closing_instant_for(project=project, economy_id=economy_id), project_zone=project.time_zone
+    )
+    return (
+        f"Nominations for {project.code} closed on {closed}. "
+        "Nothing can be nominated, edited or withdrawn any more; ask the APO Secretariat for an extension."
+    )
+
+
+def ensure_npo_may_nominate(user, *, project: Project, economy_id: int) -> None:
+    """PRODUCT.md rules 1 and 2: an officer of a participating economy, while nominations are open to it.
+    What every NPO change to the economy's nominations (create, edit, submit, withdraw, upload, rank) is
+    checked against first. Raises PermissionDenied or NominationError, whose message says why."""
+    if not user.is_npo_officer or user.economy_id != economy_id:
+        raise PermissionDenied("Only an NPO officer of this economy can do this.")
+    if not project.participating_economies.filter(pk=economy_id).exists():
+        raise NominationError(f"{user.npo.economy.name} does not participate in {project.code}.")
+    if project.status != Project.Status.PUBLISHED:
+        raise NominationError(f"{project.code} is {project.get_status_display().lower()}: it takes no nominations.")
+    if not nominations_are_open(project=project, economy_id=economy_id):
+        raise NominationError(_closed_message(project, economy_id))
+
+
 # ---------------------------------------------------------------- what an NPO officer may do
-
-
-def nominations_are_open(*, project, economy_id: int) -> bool:
-    """The project takes nominations from this economy now (published, before its closing instant or
-    inside the economy's extension; PRODUCT.md rule 2)."""
-    return selectors.nominations_are_open(project=project, economy_id=economy_id)
 
 
 def _officer_of(user, economy_id: int) -> bool:
@@ -95,6 +177,14 @@ def npo_transitions(user, nomination: Nomination, *, is_open: bool) -> frozenset
 def npo_may_edit(user, nomination: Nomination, *, is_open: bool) -> bool:
     """Correct the candidate's details or upload a document."""
     return is_open and _officer_of(user, nomination.economy_id) and status_seen_by(user, nomination) in EDITABLE_BY_NPO
+
+
+def npo_may_submit(user, nomination: Nomination, *, is_open: bool) -> bool:
+    return Status.SUBMITTED in npo_transitions(user, nomination, is_open=is_open)
+
+
+def npo_may_withdraw(user, nomination: Nomination, *, is_open: bool) -> bool:
+    return Status.WITHDRAWN in npo_transitions(user, nomination, is_open=is_open)
 
 
 def ranking_is_open(*, project, economy_id: int, is_open: bool) -> bool:
@@ -115,3 +205,32 @@ def secretariat_transitions(user, nomination: Nomination) -> frozenset[str]:
     if not user.is_secretariat:
         return frozenset()
     return SECRETARIAT_TRANSITIONS.get(nomination.status, frozenset())
+
+
+def secretariat_may_withdraw(user, nomination: Nomination) -> bool:
+    return Status.WITHDRAWN in secretariat_transitions(user, nomination)
+
+
+# ---------------------------------------------------------------- for the pages
+
+
+@dataclass(frozen=True)
+class NominationActions:
+    """What `user` may do with one nomination now: what its page offers (`{% nomination_actions %}`)."""
+
+    edit: bool  # correct the details, upload a document
+    submit: bool
+    withdraw: bool  # as the NPO officer
+    decisions: frozenset[str]  # the Secretariat's moves other than a withdrawal
+    secretariat_withdraw: bool  # with a reason, on the NPO's word
+
+
+def nomination_actions(user, nomination: Nomination, *, is_open: bool) -> NominationActions:
+    """The predicates above, for one nomination; `is_open` is `nominations_are_open` for its economy."""
+    return NominationActions(
+        edit=npo_may_edit(user, nomination, is_open=is_open),
+        submit=npo_may_submit(user, nomination, is_open=is_open),
+        withdraw=npo_may_withdraw(user, nomination, is_open=is_open),
+        decisions=secretariat_transitions(user, nomination) - {Status.WITHDRAWN},
+        secretariat_withdraw=secretariat_may_withdraw(user, nomination),
+    )

@@ -1,10 +1,8 @@
 """Reads of nominations that depend on who is asking. Views reach nominations only through these, so
 that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
-import datetime
-
-from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Cast, Now
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy, User
@@ -12,6 +10,7 @@ from audit.models import AuditEntry
 from common.db import count_of
 from projects.models import Project
 
+from . import rules
 from .models import DECISIONS, SEEN_AS_THEY_ARE, Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
@@ -34,17 +33,6 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
 
 def nomination_get_for_viewer(*, user, pk) -> Nomination:
     return get_object_or_404(nominations_visible_to(user), pk=pk)
-
-
-def nominations_open_q(economy_id) -> Q:
-    """Projects this economy may still nominate for: published and before the closing instant or inside
-    the economy's extension, by the database clock (PRODUCT.md rule 2)."""
-    extended = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy_id=economy_id, closes_at__gt=Now())
-    return Q(status=Project.Status.PUBLISHED) & (Q(nomination_closes_at__gt=Now()) | Q(Exists(extended)))
-
-
-def nominations_are_open(*, project: Project, economy_id: int) -> bool:
-    return Project.objects.filter(nominations_open_q(economy_id), pk=project.pk).exists()
 
 
 OPEN_PROJECT_FIELDS = (
@@ -73,28 +61,22 @@ def projects_of_participant(user) -> QuerySet[Project]:
 
 def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
     """Published projects the economy participates in that it may still nominate for, each annotated with
-    the economy's own closing instant (`closes_at`) and its count of nominations by status."""
+    the economy's own closing instant (`closes_at`), its extension's (`extension_closes_at`, None without
+    one) and its count of nominations by status."""
     mine = Nomination.objects.filter(project=OuterRef("pk"), economy=economy)
     extension = DeadlineExtension.objects.filter(project=OuterRef("pk"), economy=economy)  # one at most
     return (
-        Project.objects.filter(nominations_open_q(economy.pk), participating_economies=economy)
+        Project.objects.filter(rules.nominations_open_q(economy.pk), participating_economies=economy)
         # What the NPO home and the NPO's reports show of each: not the long texts of the notification.
         .only(*OPEN_PROJECT_FIELDS)
         .annotate(
+            closes_at=rules.economy_closes_at_expression(economy.pk),
             extension_closes_at=Subquery(extension.values("closes_at")),
             submitted_count=count_of(mine.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]), "project"),
             draft_count=count_of(mine.filter(status=Status.DRAFT), "project"),
         )
         .order_by("nomination_closes_at", "code")
     )
-
-
-def closing_instant_for(*, project: Project, economy_id: int) -> datetime.datetime:
-    """When this economy's nominations close: the project's closing instant or its extension, the later."""
-    extension = DeadlineExtension.objects.filter(project=project, economy_id=economy_id).first()
-    if extension and extension.closes_at > project.nomination_closes_at:
-        return extension.closes_at
-    return project.nomination_closes_at
 
 
 def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomination]:

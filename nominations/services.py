@@ -7,7 +7,7 @@ selection never exceeds a limit (PRODUCT.md rule 3)."""
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,14 +15,15 @@ from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.invitations import invitation_path
 from accounts.models import User
 from audit.services import audit_log
-from common.zones import reader_time_text
+from audit.transitions import transition
 from mail.services import email_queue
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project
 
-from . import rules, selectors
+from . import rules
 from .files import UnacceptableFile, display_name, sha256_of, sniff_document_type
 from .models import Attachment, DeadlineExtension, Nomination
+from .rules import NominationError
 
 Status = Nomination.Status
 
@@ -55,38 +56,12 @@ RANKING_FIXED = (
 )
 
 
-class NominationError(ValidationError):
-    """A rule refused the change; the message says which and what to do."""
-
-
 def _lock_project(project: Project) -> Project:
     return Project.objects.select_for_update().select_related("hosting_economy").get(pk=project.pk)
 
 
 def _lock_nomination(nomination: Nomination) -> Nomination:
     return Nomination.objects.select_for_update().select_related("economy").get(pk=nomination.pk)
-
-
-def _closed_message(project: Project, economy_id: int) -> str:
-    closed = reader_time_text(
-        selectors.closing_instant_for(project=project, economy_id=economy_id), project_zone=project.time_zone
-    )
-    return (
-        f"Nominations for {project.code} closed on {closed}. "
-        "Nothing can be nominated, edited or withdrawn any more; ask the APO Secretariat for an extension."
-    )
-
-
-def _ensure_npo_may_nominate(*, actor: User, project: Project, economy_id: int) -> None:
-    """PRODUCT.md rules 1 and 2, checked on the server whatever the browser sent."""
-    if not actor.is_npo_officer or actor.economy_id != economy_id:
-        raise PermissionDenied("Only an NPO officer of this economy can do this.")
-    if not project.participating_economies.filter(pk=economy_id).exists():
-        raise NominationError(f"{actor.npo.economy.name} does not participate in {project.code}.")
-    if project.status != Project.Status.PUBLISHED:
-        raise NominationError(f"{project.code} is {project.get_status_display().lower()}: it takes no nominations.")
-    if not selectors.nominations_are_open(project=project, economy_id=economy_id):
-        raise NominationError(_closed_message(project, economy_id))
 
 
 def _seen_label(actor: User, nomination: Nomination) -> str:
@@ -137,7 +112,7 @@ def nomination_create(*, actor: User, project: Project, data: dict, submit: bool
     economy. Side effects: audit entries `created` (and `submitted`)."""
     project = _lock_project(project)
     economy_id = actor.economy_id
-    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=economy_id)
+    rules.ensure_npo_may_nominate(actor, project=project, economy_id=economy_id)
     last_rank = (
         Nomination.objects.filter(project=project, economy_id=economy_id)
         .exclude(status=Status.WITHDRAWN)
@@ -168,7 +143,7 @@ def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nom
     Side effects: audit entry `updated` with old and new values."""
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
-    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+    rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
     if not rules.npo_may_edit(actor, nomination, is_open=True):
         raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be edited.")
     changes = {}
@@ -183,30 +158,44 @@ def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nom
     return nomination
 
 
-def _move(*, actor, nomination: Nomination, to: str, note: str = "") -> Nomination:
-    """Change status and record it; the caller holds the locks and has checked who may."""
-    old = nomination.status
-    nomination.status = to
-    fields = ["status", "updated_at"]
-    if to == Status.SUBMITTED and nomination.submitted_at is None:
-        nomination.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    _save_checked(nomination, update_fields=fields)
-    _record(actor=actor, nomination=nomination, action=to, changes={"status": [old, to]}, note=note)
-    return nomination
+def _move(*, actor, nomination: Nomination, to: str, allowed, refusal, note: str = "", prepare=None) -> Nomination:
+    """Move the nomination to `to` if `allowed(row)` has it (else `refusal(row)` is the message), and record
+    it; the caller holds the project's lock. `prepare(row)` may refuse after the transition is allowed."""
+
+    def stamp(locked: Nomination) -> list[str]:
+        fields = prepare(locked) if prepare else []
+        if to == Status.SUBMITTED and locked.submitted_at is None:
+            locked.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        return fields
+
+    return transition(
+        nomination,
+        to=to,
+        actor=actor,
+        action=f"nominations.nomination.{to}",
+        allowed=allowed,
+        refusal=lambda locked: NominationError(refusal(locked)),
+        queryset=Nomination.objects.select_related("economy"),
+        prepare=stamp,
+        save=lambda locked, fields: _save_checked(locked, update_fields=fields),
+        note=note,
+        economy_of=lambda locked: locked.economy,
+    )
 
 
 @transaction.atomic
 def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
     """The NPO submits a draft to the Secretariat. Side effects: audit entry `submitted`."""
     project = _lock_project(nomination.project)
-    nomination = _lock_nomination(nomination)
-    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
-    if nomination.status == Status.SUBMITTED:
-        return nomination
-    if Status.SUBMITTED not in rules.npo_transitions(actor, nomination, is_open=True):
-        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be submitted.")
-    return _move(actor=actor, nomination=nomination, to=Status.SUBMITTED)
+    rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
+    return _move(
+        actor=actor,
+        nomination=nomination,
+        to=Status.SUBMITTED,
+        allowed=lambda locked: rules.npo_transitions(actor, locked, is_open=True),
+        refusal=lambda locked: f"A {_seen_label(actor, locked)} nomination cannot be submitted.",
+    )
 
 
 @transaction.atomic
@@ -214,19 +203,24 @@ def nomination_withdraw(*, actor: User, nomination: Nomination, reason: str = ""
     """Withdraw a candidate. The NPO may until its closing instant; afterwards only the Secretariat
     records a withdrawal (on the NPO's word), with a reason. Side effects: audit entry `withdrawn`."""
     project = _lock_project(nomination.project)
-    nomination = _lock_nomination(nomination)
-    if nomination.status == Status.WITHDRAWN:
-        return nomination
-    if actor.is_secretariat:
-        allowed = rules.secretariat_transitions(actor, nomination)
-        if Status.WITHDRAWN in allowed and not reason.strip():
-            raise NominationError("Give the reason for the withdrawal.")
-    else:
-        _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
-        allowed = rules.npo_transitions(actor, nomination, is_open=True)
-    if Status.WITHDRAWN not in allowed:
-        raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be withdrawn.")
-    return _move(actor=actor, nomination=nomination, to=Status.WITHDRAWN, note=reason)
+
+    def allowed(locked: Nomination) -> frozenset[str]:
+        if actor.is_secretariat:
+            moves = rules.secretariat_transitions(actor, locked)
+            if Status.WITHDRAWN in moves and not reason.strip():
+                raise NominationError("Give the reason for the withdrawal.")
+            return moves
+        rules.ensure_npo_may_nominate(actor, project=project, economy_id=locked.economy_id)
+        return rules.npo_transitions(actor, locked, is_open=True)
+
+    return _move(
+        actor=actor,
+        nomination=nomination,
+        to=Status.WITHDRAWN,
+        allowed=allowed,
+        refusal=lambda locked: f"A {_seen_label(actor, locked)} nomination cannot be withdrawn.",
+        note=reason,
+    )
 
 
 def _check_capacity(project: Project, nomination: Nomination) -> None:
@@ -249,19 +243,29 @@ def _check_capacity(project: Project, nomination: Nomination) -> None:
 
 
 def _decide(*, actor: User, project: Project, nomination: Nomination, to: str, note: str) -> Nomination:
-    nomination = _lock_nomination(nomination)
     if nomination.project_id != project.pk:
         raise NominationError("That nomination belongs to another project.")
-    if nomination.status == to:
-        return nomination
-    if to not in rules.secretariat_transitions(actor, nomination):
-        raise NominationError(
-            f"{nomination.full_name}: a {nomination.get_status_display().lower()} nomination cannot be "
+
+    def refusal(locked: Nomination) -> str:
+        return (
+            f"{locked.full_name}: a {locked.get_status_display().lower()} nomination cannot be "
             f"{Status(to).label.lower() if to != Status.SUBMITTED else 'reinstated'}."
         )
-    if to == Status.SELECTED:
-        _check_capacity(project, nomination)
-    return _move(actor=actor, nomination=nomination, to=to, note=note)
+
+    def within_quota(locked: Nomination) -> list[str]:
+        if to == Status.SELECTED:
+            _check_capacity(project, locked)
+        return []
+
+    return _move(
+        actor=actor,
+        nomination=nomination,
+        to=to,
+        allowed=lambda locked: rules.secretariat_transitions(actor, locked),
+        refusal=refusal,
+        prepare=within_quota,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -303,7 +307,7 @@ def nominations_reorder(*, actor: User, project: Project, economy_id: int, order
 
     Side effects: audit entry `nominations.ranking.updated` on the project."""
     project = _lock_project(project)
-    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=economy_id)
+    rules.ensure_npo_may_nominate(actor, project=project, economy_id=economy_id)
     if not rules.ranking_is_open(project=project, economy_id=economy_id, is_open=True):
         raise NominationError(RANKING_FIXED)
     active = {
@@ -381,7 +385,7 @@ def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploade
     A new upload of the same kind replaces the old file. Side effects: audit entry `attachment_uploaded`."""
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
-    _ensure_npo_may_nominate(actor=actor, project=project, economy_id=nomination.economy_id)
+    rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
     if not rules.npo_may_edit(actor, nomination, is_open=True):
         raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be changed.")
     if kind not in Attachment.Kind.values:

@@ -58,7 +58,7 @@ def economy_nominations(request, code):
         "is_open": is_open,
         "ranking_open": rules.ranking_is_open(project=project, economy_id=economy_id, is_open=is_open),
         "ranking_fixed": services.RANKING_FIXED,
-        "closes_at": selectors.closing_instant_for(project=project, economy_id=economy_id),
+        "closes_at": rules.closing_instant_for(project=project, economy_id=economy_id),
     }
     template = "nominations/_economy_table.html" if request.htmx else "nominations/economy_list.html"
     return render(request, template, context)
@@ -91,7 +91,7 @@ def nomination_create(request, code):
             "nomination": None,
             "is_open": is_open,
             "may_change": is_open,
-            "closes_at": selectors.closing_instant_for(project=project, economy_id=request.user.economy_id),
+            "closes_at": rules.closing_instant_for(project=project, economy_id=request.user.economy_id),
         },
     )
 
@@ -119,7 +119,7 @@ def nomination_edit(request, pk):
             "nomination": nomination,
             "is_open": is_open,
             "may_change": rules.npo_may_edit(request.user, nomination, is_open=is_open),
-            "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+            "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
         },
     )
 
@@ -169,22 +169,15 @@ def nomination_detail(request, pk):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
     user = request.user
     is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
-    npo_may_edit = rules.npo_may_edit(user, nomination, is_open=is_open)
-    npo_moves = rules.npo_transitions(user, nomination, is_open=is_open)
-    secretariat_moves = rules.secretariat_transitions(user, nomination)
     context = {
         "nomination": nomination,
         "project": nomination.project,
         "attachments": list(nomination.attachments.all()),
         "history": selectors.nomination_history(nomination, user=user) if not user.is_participant else [],
-        "is_open": is_open,
-        "closes_at": selectors.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
-        "npo_may_edit": npo_may_edit,
-        "npo_may_submit": Status.SUBMITTED in npo_moves,
-        "npo_may_withdraw": Status.WITHDRAWN in npo_moves,
-        "decisions": [(to, label) for to, label in DecisionForm.DECISIONS if to in secretariat_moves],
-        "secretariat_may_withdraw": Status.WITHDRAWN in secretariat_moves,
-        "attachment_form": AttachmentForm() if npo_may_edit else None,
+        "is_open": is_open,  # the page's buttons follow from it: {% nomination_actions %} (nominations/rules.py)
+        "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
+        "decision_choices": DecisionForm.DECISIONS,
+        "attachment_form": AttachmentForm(),
     }
     return render(request, "nominations/detail.html", context)
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.models import time_zone_choices, time_zone_names
@@ -233,8 +232,3 @@ class Session(models.Model):
                     f"Sessions must fall within the project's dates, {project.start_date:%-d %B} to "
                     f"{project.end_date:%-d %B %Y} ({project.time_zone})."
                 )
-
-
-def nominations_open_q(prefix: str = "") -> models.Q:
-    """Published and not yet closed, by the database clock (PRODUCT.md rule 2)."""
-    return models.Q(**{f"{prefix}status": Project.Status.PUBLISHED, f"{prefix}nomination_closes_at__gt": Now()})

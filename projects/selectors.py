@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Economy
 
-from .models import PUBLIC_STATUSES, Project, nominations_open_q
+from .models import PUBLIC_STATUSES, Project
+from .rules import before_own_closing_date_q
 
 # What the public catalogue shows; its cached pages are kept under this generation (common.generations).
 CATALOGUE_GENERATION = "catalogue"
@@ -71,7 +72,9 @@ def projects_needing_attention(*, limit: int = 10) -> dict[str, list[Project]]:
     return {
         "drafts": list(base.filter(status=Project.Status.DRAFT).order_by("start_date")[:limit]),
         "closing_soon": list(
-            base.filter(nominations_open_q(), nomination_closes_at__lte=soon).order_by("nomination_closes_at")[:limit]
+            base.filter(before_own_closing_date_q(), nomination_closes_at__lte=soon).order_by("nomination_closes_at")[
+                :limit
+            ]
         ),
         "awaiting_selection": list(
             base.filter(status=Project.Status.PUBLISHED, nomination_closes_at__lte=Now()).order_by("start_date")[:limit]

@@ -6,20 +6,13 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from audit.services import audit_log
+from audit.transitions import transition
 
+from . import rules
 from .changes import project_records_changed_on_commit
 from .models import Project
 
 Status = Project.Status
-
-# Which statuses a project may move to from each status.
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
-    Status.PUBLISHED: {Status.CLOSED, Status.CANCELLED},
-    Status.CLOSED: {Status.COMPLETED, Status.CANCELLED},
-    Status.COMPLETED: set(),
-    Status.CANCELLED: set(),
-}
 
 
 class ProjectTransitionError(ValidationError):
@@ -84,31 +77,37 @@ def project_update(*, project: Project, actor, data: dict, participating_economi
 
 @transaction.atomic
 def project_transition(*, project: Project, actor, to: str, note: str = "") -> Project:
-    """Move a project to status `to` along PROJECT_TRANSITIONS.
+    """Move a project to status `to` along `rules.PROJECT_TRANSITIONS`.
 
     Side effects: audit entry `projects.project.<status>`; `published_at` is set on first publication.
     Returns quietly when the project is already in `to`.
     """
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if locked.status == to:
-        return locked
-    if to not in PROJECT_TRANSITIONS[locked.status]:
-        raise ProjectTransitionError(
+
+    def refusal(locked: Project) -> ProjectTransitionError:
+        return ProjectTransitionError(
             f"A {locked.get_status_display().lower()} project cannot be made {Status(to).label.lower()}."
         )
-    if to == Status.PUBLISHED and not locked.participating_economies.exists():
-        raise ProjectTransitionError("Choose at least one participating economy before publishing.")
-    if to == Status.CANCELLED and not note.strip():
-        raise ProjectTransitionError("Give the reason for cancelling; NPOs will read it.")
-    old = locked.status
-    locked.status = to
-    update_fields = ["status", "updated_at"]
-    if to == Status.PUBLISHED and locked.published_at is None:
-        locked.published_at = timezone.now()
-        update_fields.append("published_at")
-    locked.save(update_fields=update_fields)
-    audit_log(actor=actor, action=f"projects.project.{to}", target=locked, changes={"status": [old, to]}, note=note)
-    return locked
+
+    def prepare(locked: Project) -> list[str]:
+        if to == Status.PUBLISHED and not locked.participating_economies.exists():
+            raise ProjectTransitionError("Choose at least one participating economy before publishing.")
+        if to == Status.CANCELLED and not note.strip():
+            raise ProjectTransitionError("Give the reason for cancelling; NPOs will read it.")
+        if to == Status.PUBLISHED and locked.published_at is None:
+            locked.published_at = timezone.now()
+            return ["published_at"]
+        return []
+
+    return transition(
+        project,
+        to=to,
+        actor=actor,
+        action=f"projects.project.{to}",
+        allowed=lambda locked: rules.PROJECT_TRANSITIONS[locked.status],
+        refusal=refusal,
+        prepare=prepare,
+        note=note,
+    )
 
 
 def project_publish(*, project: Project, actor) -> Project:

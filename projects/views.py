@@ -9,7 +9,7 @@ from common import generations
 from common.decorators import secretariat_required
 from common.web import posted
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFormSet, TransitionForm
 from .models import Project
 
@@ -56,7 +56,7 @@ def project_detail(request, code):
     }
     user = request.user
     if user.is_authenticated and user.is_secretariat:
-        context["transitions"] = sorted(services.PROJECT_TRANSITIONS[project.status])
+        context["transitions"] = sorted(rules.project_transitions(user, project))
     elif user.is_authenticated and user.is_npo_officer:
         context["economy_participates"] = any(e.pk == user.economy_id for e in context["participating_economies"])
     return render(request, "projects/detail.html", context)

@@ -24,6 +24,14 @@ def status_badge(context, nomination: Nomination) -> dict:
     return {"status": status, "label": rules.status_label_seen_by(user, status)}
 
 
+@register.simple_tag(takes_context=True)
+def nomination_actions(context, nomination: Nomination, is_open: bool) -> rules.NominationActions:
+    """`{% nomination_actions nomination is_open as may %}`, then `{% if may.withdraw %}`: what the reader may
+    do with the nomination, by the predicates the services check (nominations/rules.py). `is_open` is the
+    page's `rules.nominations_are_open` for the nomination's economy, read once."""
+    return rules.nomination_actions(context["request"].user, nomination, is_open=is_open)
+
+
 def _kind_label(kind) -> str:
     try:
         return Attachment.Kind(kind).label

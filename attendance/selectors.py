@@ -2,10 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from nominations import rules as nomination_rules
 from nominations.models import Nomination
@@ -172,6 +174,23 @@ def register(project: Project, participants: QuerySet[Nomination]) -> dict:
     sessions = list(project.sessions.all())
     rows = participation(participants, project, total=len(sessions))
     return {"sessions": sessions, "rows": rows, "marks": marks_by_cell(sessions, [row.nomination for row in rows])}
+
+
+@dataclass(frozen=True)
+class ShownCertificates:
+    """What the participants page and a participant's project page show of the project's certificates."""
+
+    downloadable: dict[int, Any]  # by nomination id: the valid certificates the viewer may download
+    revoked: list  # the revoked ones the viewer may see, each with what replaces it
+
+
+def certificates_shown_to(user, project: Project) -> ShownCertificates:
+    """The project's certificates as these pages show them to `user`.
+
+    Certificates build on attendance (the apps' one-way order: attendance → certificates), so attendance
+    imports nothing of them: it calls the function `settings.ATTENDANCE_PAGE_CERTIFICATES` names, as the
+    outbox calls the sending hooks of accounts (`settings.MAIL_SENDING_HOOKS`)."""
+    return import_string(settings.ATTENDANCE_PAGE_CERTIFICATES)(user=user, project=project)
 
 
 def session_for_secretariat(*, project: Project, session_id: int) -> Session:

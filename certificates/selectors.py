@@ -10,6 +10,7 @@ from common.db import count_of
 from projects.models import Project, Session
 
 from .models import Certificate
+from .rules import certificate_may_download
 
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
@@ -34,6 +35,17 @@ def certificates_revoked_visible_to(user, project: Project) -> QuerySet[Certific
         .filter(project=project, revoked_at__isnull=False)
         .select_related("replaced_by")
         .order_by("holder_name", "sequence")
+    )
+
+
+def certificates_on_attendance_pages(*, user, project: Project) -> attendance_selectors.ShownCertificates:
+    """What attendance's participants page and a participant's project page show of the project's certificates
+    (`settings.ATTENDANCE_PAGE_CERTIFICATES`): the valid ones the viewer may download, by nomination, and the
+    revoked ones the viewer may see, which the pages list with their replacements."""
+    valid = certificates_visible_to(user).filter(project=project, revoked_at__isnull=True)
+    return attendance_selectors.ShownCertificates(
+        downloadable={c.nomination_id: c for c in valid if certificate_may_download(user, c)},
+        revoked=list(certificates_revoked_visible_to(user, project)),
     )
 
 

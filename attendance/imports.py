@@ -28,8 +28,9 @@ from projects.changes import project_records_changed_on_commit
 from projects.models import Session
 
 from . import meeting_reports
-from .models import ATTENDED, AttendanceImport, AttendanceReport, ImportedMark, Mark
-from .selectors import Participation, participants_of, with_participation
+from .models import AttendanceImport, AttendanceReport, ImportedMark, Mark
+from .participation import ATTENDED, Participation, with_participation
+from .selectors import participants_of
 from .services import AttendanceError, mark_set, round_minutes, status_for_minutes, threshold_minutes
 
 Status = Mark.Status

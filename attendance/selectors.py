@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -13,7 +13,8 @@ from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project, Session
 
-from .models import ATTENDED, EligibilityOverride, Mark
+from .models import Mark
+from .participation import Participation, with_participation
 
 
 def participants_of(project: Project) -> QuerySet[Nomination]:
@@ -51,32 +52,6 @@ def economy_selection_state(project: Project, economy_id: int) -> str:
     if not seen["submitted"]:
         return "none_nominated"
     return "none_selected" if seen["announced"] else "awaiting_announcement"
-
-
-def with_participation(participants: QuerySet[Nomination], project: Project) -> QuerySet[Nomination]:
-    """Each participant annotated with `attended` (sessions present or late), `session_total` (every
-    scheduled session of the project, also those still to come) and `has_override`."""
-    return participants.annotate(
-        attended=Count("marks", filter=Q(marks__status__in=ATTENDED, marks__session__project=project), distinct=True),
-        has_override=Exists(EligibilityOverride.objects.filter(nomination=OuterRef("pk"))),
-    )
-
-
-@dataclass
-class Participation:
-    nomination: Nomination
-    attended: int
-    total: int
-    override: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.attended >= self.total
-
-    @property
-    def eligible(self) -> bool:
-        """Eligible for the certificate: every session attended, or a recorded Secretariat override."""
-        return self.complete or self.override
 
 
 def participation(

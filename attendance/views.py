@@ -22,9 +22,18 @@ from . import ical, imports, selectors, services
 from .forms import ReasonForm, ReportUploadForm
 from .grid import RegisterMarkup, participation_table, register_grid
 from .models import AttendanceImport, AttendanceReport, Mark
+from .participation import ATTENDED
 
-MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
-NEXT_STATUS = {None: "present", "present": "late", "late": "absent", "absent": "excused", "excused": "present"}
+Status = Mark.Status
+MARK_KEYS = {"p": Status.PRESENT, "l": Status.LATE, "a": Status.ABSENT, "e": Status.EXCUSED}
+# A plain click on a cell: the next status, round and round.
+NEXT_STATUS = {
+    None: Status.PRESENT,
+    Status.PRESENT: Status.LATE,
+    Status.LATE: Status.ABSENT,
+    Status.ABSENT: Status.EXCUSED,
+    Status.EXCUSED: Status.PRESENT,
+}
 
 
 # ------------------------------------------------------------------ the Secretariat's register
@@ -294,7 +303,7 @@ def check_in_screen(request, code, session_id):
             "url": url,
             "period": services.CHECK_IN_PERIOD,
             "window": services.check_in_window(session),
-            "checked_in": Mark.objects.filter(session=session, status__in=("present", "late")).count(),
+            "checked_in": Mark.objects.filter(session=session, status__in=ATTENDED).count(),
             "participant_count": selectors.participants_of(project).count(),
         }
     template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"

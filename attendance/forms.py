@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.models import time_zone_choices
 
-from .reports import MAX_REPORT_BYTES, MAX_REPORT_ROWS
+from .meeting_reports import MAX_REPORT_BYTES, MAX_REPORT_ROWS
 
 
 class ReportUploadForm(forms.Form):

@@ -27,9 +27,10 @@ from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Session
 
-from . import reports
-from .models import ATTENDED, AttendanceImport, AttendanceReport, ImportedMark, Mark
-from .selectors import Participation, participants_of, with_participation
+from . import meeting_reports
+from .models import AttendanceImport, AttendanceReport, ImportedMark, Mark
+from .participation import ATTENDED, Participation, with_participation
+from .selectors import participants_of
 from .services import AttendanceError, mark_set, round_minutes, status_for_minutes, threshold_minutes
 
 Status = Mark.Status
@@ -190,11 +191,11 @@ PARSED_CACHE_SECONDS = 60 * 60
 def parsed_report_cache_key(session: Session, sha256: str, time_zone: str) -> str:
     """Where the reading of a file for a session is cached (the benchmarks drop it to time a cold read)."""
     starts, ends = session.starts_at.timestamp(), session.ends_at.timestamp()  # instants, whatever their zone
-    what = f"{reports.PARSER_VERSION}|{sha256}|{time_zone}|{starts}|{ends}"
+    what = f"{meeting_reports.PARSER_VERSION}|{sha256}|{time_zone}|{starts}|{ends}"
     return "attendance:parsed-report:" + hashlib.sha256(what.encode()).hexdigest()
 
 
-def parse(session: Session, data: bytes, time_zone: str) -> reports.ParsedReport:
+def parse(session: Session, data: bytes, time_zone: str) -> meeting_reports.ParsedReport:
     try:
         zone = zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
@@ -204,10 +205,10 @@ def parse(session: Session, data: bytes, time_zone: str) -> reports.ParsedReport
     if parsed is not None:
         return parsed
     try:
-        parsed = reports.parse_report(
+        parsed = meeting_reports.parse_report(
             data, time_zone=zone, session_start=session.starts_at, session_end=session.ends_at
         )
-    except reports.ReportError as error:
+    except meeting_reports.ReportError as error:
         raise AttendanceError(str(error)) from error
     cache.set(key, parsed, PARSED_CACHE_SECONDS)
     return parsed
@@ -215,7 +216,7 @@ def parse(session: Session, data: bytes, time_zone: str) -> reports.ParsedReport
 
 def preview(
     session: Session,
-    parsed: reports.ParsedReport,
+    parsed: meeting_reports.ParsedReport,
     *,
     assignments: dict[str, int] | None = None,
     overwrite_staff: bool = False,
@@ -239,7 +240,7 @@ def preview(
         by_email[nomination.email] = nomination
         if nomination.participant_id:
             by_email.setdefault(nomination.participant.email, nomination)
-        key = reports.normalize_name(nomination.full_name)
+        key = meeting_reports.normalize_name(nomination.full_name)
         if key in by_name:
             ambiguous.add(key)  # two participants of one name: only e-mail or the officer can tell them apart
         by_name[key] = nomination
@@ -256,7 +257,7 @@ def preview(
             nomination, matched_by = by_email[email], "e-mail"
         else:
             for name in (attendee.name, *attendee.other_names):
-                normal = reports.normalize_name(name)
+                normal = meeting_reports.normalize_name(name)
                 if normal in by_name and normal not in ambiguous:
                     nomination, matched_by = by_name[normal], "name"
                     break
@@ -268,7 +269,7 @@ def preview(
                     key,
                     attendee.name,
                     attendee.email,
-                    reports.minutes_within(attendee.intervals, session.starts_at, session.ends_at),
+                    meeting_reports.minutes_within(attendee.intervals, session.starts_at, session.ends_at),
                 )
             )
             continue
@@ -279,7 +280,7 @@ def preview(
     current = {m.nomination_id: m for m in (marks.select_for_update() if lock else marks)}
     rows = []
     for nomination in participants:
-        minutes = reports.minutes_within(intervals.get(nomination.pk, []), session.starts_at, session.ends_at)
+        minutes = meeting_reports.minutes_within(intervals.get(nomination.pk, []), session.starts_at, session.ends_at)
         row = PreviewRow(
             nomination=nomination,
             minutes=minutes,
@@ -299,7 +300,7 @@ def preview(
         row.eligible_after = Participation(nomination, attended, session_total, nomination.has_override).eligible
         rows.append(row)
     # Those longest in the session first: the likeliest to be participants under another name or address.
-    unmatched.sort(key=lambda u: (-u.minutes, reports.normalize_name(u.name), int(u.key)))
+    unmatched.sort(key=lambda u: (-u.minutes, meeting_reports.normalize_name(u.name), int(u.key)))
     return Preview(
         session=session,
         format=parsed.format,
@@ -328,7 +329,7 @@ def report_upload(*, actor, session: Session, data: bytes, filename: str, time_z
     return report
 
 
-def report_read(report: AttendanceReport) -> reports.ParsedReport:
+def report_read(report: AttendanceReport) -> meeting_reports.ParsedReport:
     """The stored file, read (from the cache when this file was read lately for the same session times)."""
     parsed = cache.get(parsed_report_cache_key(report.session, report.sha256, report.time_zone))
     if parsed is not None:

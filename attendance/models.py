@@ -50,10 +50,6 @@ class Mark(models.Model):
         return f"{self.nomination_id} @ {self.session_id}: {self.status}"
 
 
-# Late counts as attended (PRODUCT.md rule 5).
-ATTENDED = (Mark.Status.PRESENT, Mark.Status.LATE)
-
-
 def report_upload_to(instance, filename):
     return f"attendance/{instance.session.project_id}/{uuid.uuid4().hex}"
 

@@ -2,16 +2,19 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project, Session
 
-from .models import ATTENDED, EligibilityOverride, Mark
+from .models import Mark
+from .participation import Participation, with_participation
 
 
 def participants_of(project: Project) -> QuerySet[Nomination]:
@@ -49,32 +52,6 @@ def economy_selection_state(project: Project, economy_id: int) -> str:
     if not seen["submitted"]:
         return "none_nominated"
     return "none_selected" if seen["announced"] else "awaiting_announcement"
-
-
-def with_participation(participants: QuerySet[Nomination], project: Project) -> QuerySet[Nomination]:
-    """Each participant annotated with `attended` (sessions present or late), `session_total` (every
-    scheduled session of the project, also those still to come) and `has_override`."""
-    return participants.annotate(
-        attended=Count("marks", filter=Q(marks__status__in=ATTENDED, marks__session__project=project), distinct=True),
-        has_override=Exists(EligibilityOverride.objects.filter(nomination=OuterRef("pk"))),
-    )
-
-
-@dataclass
-class Participation:
-    nomination: Nomination
-    attended: int
-    total: int
-    override: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.attended >= self.total
-
-    @property
-    def eligible(self) -> bool:
-        """Eligible for the certificate: every session attended, or a recorded Secretariat override."""
-        return self.complete or self.override
 
 
 def participation(
@@ -172,6 +149,23 @@ def register(project: Project, participants: QuerySet[Nomination]) -> dict:
     sessions = list(project.sessions.all())
     rows = participation(participants, project, total=len(sessions))
     return {"sessions": sessions, "rows": rows, "marks": marks_by_cell(sessions, [row.nomination for row in rows])}
+
+
+@dataclass(frozen=True)
+class ShownCertificates:
+    """What the participants page and a participant's project page show of the project's certificates."""
+
+    downloadable: dict[int, Any]  # by nomination id: the valid certificates the viewer may download
+    revoked: list  # the revoked ones the viewer may see, each with what replaces it
+
+
+def certificates_shown_to(user, project: Project) -> ShownCertificates:
+    """The project's certificates as these pages show them to `user`.
+
+    Certificates build on attendance (the apps' one-way order: attendance → certificates), so attendance
+    imports nothing of them: it calls the function `settings.ATTENDANCE_PAGE_CERTIFICATES` names, as the
+    outbox calls the sending hooks of accounts (`settings.MAIL_SENDING_HOOKS`)."""
+    return import_string(settings.ATTENDANCE_PAGE_CERTIFICATES)(user=user, project=project)
 
 
 def session_for_secretariat(*, project: Project, session_id: int) -> Session:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from common import qr
 from common.client import client_ip as client_address  # behind trusted proxies, the client's own address
 from common.decorators import participant_required, secretariat_required
 from common.web import posted
@@ -17,10 +18,11 @@ from nominations.models import Nomination
 from projects import selectors as project_selectors
 from projects.models import Session
 
-from . import ical, imports, qr, selectors, services
+from . import ical, imports, selectors, services
 from .forms import ReasonForm, ReportUploadForm
 from .grid import cell_ids, cell_value, mark_answer, participation_table, register_grid
-from .models import ATTENDED, AttendanceImport, AttendanceReport, Mark
+from .models import AttendanceImport, AttendanceReport, Mark
+from .participation import ATTENDED
 
 MARK_KEYS = {"p": Mark.Status.PRESENT, "l": Mark.Status.LATE, "a": Mark.Status.ABSENT, "e": Mark.Status.EXCUSED}
 # A click on a cell moves its mark one step along this cycle.
@@ -354,35 +356,15 @@ def participants_page(request, code):
         if not project.participating_economies.filter(pk=user.economy_id).exists():
             raise Http404("Your economy does not participate in this project.")
         selection_state = selectors.economy_selection_state(project, user.economy_id)
-    certificates = _valid_certificates(user, project)
+    certificates = selectors.certificates_shown_to(user, project)
     context = {
         "project": project,
-        "any_certificate": bool(certificates),
-        "revoked_certificates": _revoked_certificates(user, project),
+        "any_certificate": bool(certificates.downloadable),
+        "revoked_certificates": certificates.revoked,
         "selection_state": selection_state,
     }
-    return render(
-        request, "attendance/participants.html", {**context, **participation_table(project, participants, certificates)}
-    )
-
-
-def _valid_certificates(user, project) -> dict:
-    """The viewer's valid certificates of the project that they may download, by nomination."""
-    from certificates.rules import certificate_may_download
-    from certificates.selectors import certificates_visible_to
-
-    return {
-        c.nomination_id: c
-        for c in certificates_visible_to(user).filter(project=project, revoked_at__isnull=True)
-        if certificate_may_download(user, c)
-    }
-
-
-def _revoked_certificates(user, project) -> list:
-    """The viewer's revoked certificates of the project: the page says so, and offers their replacements."""
-    from certificates.selectors import certificates_revoked_visible_to
-
-    return list(certificates_revoked_visible_to(user, project))
+    table = participation_table(project, participants, certificates.downloadable)
+    return render(request, "attendance/participants.html", {**context, **table})
 
 
 @participant_required
@@ -391,6 +373,7 @@ def my_project(request, code):
     nomination = get_object_or_404(selectors.participants_visible_to(request.user, project))
     grid = selectors.register(project, selectors.participants_visible_to(request.user, project))
     feed = request.build_absolute_uri(reverse("attendance:calendar_feed", args=[ical.feed_token(request.user)]))
+    certificates = selectors.certificates_shown_to(request.user, project)
     return render(
         request,
         "attendance/my_project.html",
@@ -401,8 +384,8 @@ def my_project(request, code):
             "sessions": grid["sessions"],
             "marks": grid["marks"],
             "feed_url": feed,
-            "certificate": _valid_certificates(request.user, project).get(nomination.pk),
-            "revoked_certificates": _revoked_certificates(request.user, project),
+            "certificate": certificates.downloadable.get(nomination.pk),
+            "revoked_certificates": certificates.revoked,
             "started": any(session.starts_at <= timezone.now() for session in grid["sessions"]),
         },
     )

@@ -253,7 +253,8 @@ def report(args, command: str, data: bytes, figures: dict) -> str:
                 f" ({figures['groups'] or 'none'}). Applying"
                 f" it, with the confirmation of those changes: {figures['apply']:.2f} s.",
                 "",
-                f"The bounds: {args.max_bytes / 1024 / 1024:.0f} MB and {args.max_rows:,} rows (attendance/reports.py);"
+                f"The bounds: {args.max_bytes / 1024 / 1024:.0f} MB and {args.max_rows:,} rows"
+                " (attendance/meeting_reports/);"
                 " a file above either is refused with a message and nothing changes.",
             ]
         )
@@ -279,9 +280,9 @@ def main(argv=None) -> int:
             # writes to a developer's Redis (REDIS_URL empty, not unset: .env would set it again).
             start_django(database_url, PRIVATE_MEDIA_ROOT=media, CELERY_BROKER_URL="memory://", REDIS_URL="")
 
-            from attendance import reports
+            from attendance import meeting_reports
 
-            args.max_bytes, args.max_rows = reports.MAX_REPORT_BYTES, reports.MAX_REPORT_ROWS
+            args.max_bytes, args.max_rows = meeting_reports.MAX_REPORT_BYTES, meeting_reports.MAX_REPORT_ROWS
             project, session, nominations, secretariat = build(args.participants)
             data = zoom_report(session, nominations, args.rows)
             print(f"{args.rows:,} rows, {len(data):,} bytes; timing {args.rounds} rounds…", flush=True)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from attendance import qr
+from common import qr
 
 # The pages are printed as if from this origin; only its /static/ paths are fetched.
 PRINT_ORIGIN = "https://certificate.print.invalid"

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from attendance import selectors as attendance_selectors
-from attendance.models import ATTENDED, EligibilityOverride, Mark
+from attendance.participation import Participation, eligible_q, sessions_attended_of
 from common.db import count_of
 from projects.models import Project, Session
 
 from .models import Certificate
+from .rules import certificate_may_download
 
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
@@ -37,6 +38,17 @@ def certificates_revoked_visible_to(user, project: Project) -> QuerySet[Certific
     )
 
 
+def certificates_on_attendance_pages(*, user, project: Project) -> attendance_selectors.ShownCertificates:
+    """What attendance's participants page and a participant's project page show of the project's certificates
+    (`settings.ATTENDANCE_PAGE_CERTIFICATES`): the valid ones the viewer may download, by nomination, and the
+    revoked ones the viewer may see, which the pages list with their replacements."""
+    valid = certificates_visible_to(user).filter(project=project, revoked_at__isnull=True)
+    return attendance_selectors.ShownCertificates(
+        downloadable={c.nomination_id: c for c in valid if certificate_may_download(user, c)},
+        revoked=list(certificates_revoked_visible_to(user, project)),
+    )
+
+
 def _issued() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("project__hosting_economy", "replaced_by").filter(
         render_status=Certificate.RenderStatus.RENDERED
@@ -53,7 +65,7 @@ def certificate_by_sha256(digest: str) -> Certificate | None:
 
 @dataclass
 class CertificateRow:
-    participation: attendance_selectors.Participation
+    participation: Participation
     certificate: Certificate | None
     history: list[Certificate]
 
@@ -79,23 +91,16 @@ def certificate_rows(project: Project) -> list[CertificateRow]:
 
 
 def certificates_needing_decision() -> QuerySet[Certificate]:
-    """Valid certificates whose holder is no longer eligible: fewer sessions attended (present or late)
-    than the project has, and no override (PRODUCT.md rules 5 and 12). Computed from the marks, whatever
+    """Valid certificates whose holder is no longer eligible: not every session of the project attended
+    (present or late), and no override (PRODUCT.md rules 5 and 12). Computed from the marks, whatever
     changed them: an import, the register or a check-in. One query."""
-    attended = count_of(
-        Mark.objects.filter(
-            nomination=OuterRef("nomination"), session__project=OuterRef("project"), status__in=ATTENDED
-        ),
-        "nomination",
-    )
     return (
         Certificate.objects.filter(revoked_at__isnull=True)
-        .annotate(
-            attended=attended,
+        .exclude(eligible_q(nomination="nomination", project="project"))
+        .annotate(  # what the home page shows of each
+            attended=sessions_attended_of(nomination="nomination", project="project"),
             session_total=count_of(Session.objects.filter(project=OuterRef("project")), "project"),
         )
-        .filter(attended__lt=F("session_total"))
-        .exclude(Exists(EligibilityOverride.objects.filter(nomination=OuterRef("nomination"))))
         .select_related("project", "nomination__economy")
         .order_by("project__code", "holder_name", "pk")
     )

@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Economy
-from attendance.models import ATTENDED, Mark
+from attendance.models import Mark
+from attendance.participation import ATTENDED, took_part_in_every_session_q
 from certificates.models import Certificate
 from common import generations
 from common.db import count_of
@@ -38,12 +39,8 @@ def _sum_of(figures: QuerySet, field: str) -> Subquery:
 
 
 def attended_every_session() -> Q:
-    """The nomination's project has sessions, and none of them lacks an attended mark of this nomination."""
-    sessions = Session.objects.filter(project=OuterRef("project"))
-    missed = sessions.exclude(
-        Exists(Mark.objects.filter(session=OuterRef("pk"), nomination=OuterRef(OuterRef("pk")), status__in=ATTENDED))
-    )
-    return Q(status=Status.SELECTED) & Q(Exists(sessions)) & ~Q(Exists(missed))
+    """A selected nomination whose participant took part in every session (attendance.participation)."""
+    return Q(status=Status.SELECTED) & took_part_in_every_session_q()
 
 
 def certified() -> Q:

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Sum
 
-from attendance.models import ATTENDED, Mark
+from attendance.models import Mark
+from attendance.participation import ATTENDED
 from common import generations
 from common.db import count_of
 from nominations import rules as nomination_rules

@@ -368,6 +368,9 @@ MAIL_SENDING_HOOKS = [
     ("password-reset:", "accounts.password_reset.written_at_sending"),
     ("", "accounts.invitations.tokens_at_sending"),
 ]
+# What attendance's participants page and a participant's project page show of the certificates, which build
+# on attendance (`attendance.selectors.certificates_shown_to`): attendance imports nothing of them.
+ATTENDANCE_PAGE_CERTIFICATES = "certificates.selectors.certificates_on_attendance_pages"
 CELERY_TASK_ROUTES = {
     "mail.tasks.*": {"queue": "email"},
     "nominations.tasks.*": {"queue": "email"},

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.models import User
-from attendance import imports, reports
+from attendance import imports, meeting_reports
 from nominations import services
 from nominations.forms import NominationForm
 from nominations.models import Nomination
@@ -118,18 +118,20 @@ def test_a_meeting_report_row_with_a_look_alike_address_does_not_match():
     victim = NominationFactory(project=project, email=VICTIM, full_name="Vicky Victim", status="selected")
     look_alike = NominationFactory(project=project, email=LOOK_ALIKE_STORED, full_name="Other", status="selected")
     during = ((session.starts_at, session.ends_at),)
-    parsed = reports.ParsedReport(
+    parsed = meeting_reports.ParsedReport(
         format="zoom",
         attendees=(
-            reports.Attendee(name="Someone", email=LOOK_ALIKE, other_names=(), intervals=during),
-            reports.Attendee(name="Else", email="Vicky.Victim@GMAIL.com", other_names=(), intervals=during),
+            meeting_reports.Attendee(name="Someone", email=LOOK_ALIKE, other_names=(), intervals=during),
+            meeting_reports.Attendee(name="Else", email="Vicky.Victim@GMAIL.com", other_names=(), intervals=during),
         ),
     )
     matched = {row.nomination.pk for row in imports.preview(session, parsed).rows if row.matched_by == "e-mail"}
     assert matched == {victim.pk, look_alike.pk}
-    parsed = reports.ParsedReport(
+    parsed = meeting_reports.ParsedReport(
         format="zoom",
-        attendees=(reports.Attendee(name="Someone", email="vicky.victim@gmaİl.com", other_names=(), intervals=during),),
+        attendees=(
+            meeting_reports.Attendee(name="Someone", email="vicky.victim@gmaİl.com", other_names=(), intervals=during),
+        ),
     )
     assert not [row for row in imports.preview(session, parsed).rows if row.matched_by == "e-mail"]
 

@@ -1,10 +1,14 @@
+import ast
 import io
+import pathlib
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+import attendance
 from certificates import services
 from certificates.models import Certificate
 from tests.factories import ParticipantFactory
@@ -277,3 +281,16 @@ def test_a_revoked_certificate_without_replacement_says_so_and_offers_nothing(lo
     assert "Replaced by" not in text and "Download your certificate" not in text
     assert reverse("certificates:download", args=[revoked.pk]) not in response.content.decode()
     assert login(holder).get(reverse("certificates:download", args=[revoked.pk])).status_code == 404
+
+
+def test_attendance_pages_show_certificates_through_the_setting_and_attendance_imports_nothing_of_them():
+    """Certificates build on attendance: its pages reach them by the function the setting names."""
+    assert settings.ATTENDANCE_PAGE_CERTIFICATES == "certificates.selectors.certificates_on_attendance_pages"
+    imported = set()
+    for path in pathlib.Path(attendance.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+    assert not imported & {"certificates", "reports", "home", "demo"}

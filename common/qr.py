@@ -1,3 +1,5 @@
+"""QR codes as inline SVG: the check-in screen's code (attendance) and a certificate's verification link."""
+
 import segno
 
 

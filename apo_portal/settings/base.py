@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "attendance",
     "certificates",
     "reports",
+    # The demo of the quick start, on top of every other app (demo/loader.py).
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -169,6 +170,4 @@ def certificates_shown_to(user, project: Project) -> ShownCertificates:
 
 
 def session_for_secretariat(*, project: Project, session_id: int) -> Session:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Session.objects.select_related("project"), pk=session_id, project=project)

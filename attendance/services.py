@@ -20,6 +20,7 @@ from projects.changes import project_records_changed_on_commit
 from projects.models import Session
 
 from .models import CalendarFeed, CheckIn, EligibilityOverride, Mark
+from .selectors import participants_of
 
 Status = Mark.Status
 Source = Mark.Source
@@ -97,8 +98,6 @@ def mark_set(
 def marks_all_present(*, actor, session: Session) -> int:
     """Mark every participant who has no mark yet for the session as present; marks already set stay.
     Returns how many were marked."""
-    from .selectors import participants_of
-
     unmarked = participants_of(session.project).exclude(marks__session=session)
     count = 0
     for nomination in unmarked:

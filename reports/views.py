@@ -1,5 +1,7 @@
+import weasyprint
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from audit.services import audit_log
 from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
@@ -131,9 +133,6 @@ def project_report(request, code):
 
 @secretariat_required
 def project_report_pdf(request, code):
-    import weasyprint
-    from django.template.loader import render_to_string
-
     project = project_selectors.project_get_for_secretariat(code=code)
     html = render_to_string("reports/project_report_pdf.html", _project_report_context(project), request=request)
     pdf = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "home",
+    # The demo of the quick start, on top of every other app (demo/loader.py).
+    "demo",
 ]
 
 MIDDLEWARE = [

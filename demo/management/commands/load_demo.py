@@ -2,12 +2,13 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from projects.demo import DEMO_PASSWORD, load_demo
+from demo.loader import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data of the quick start: users, projects with their programs, and nominations. "
+        "Load the demo data of the quick start (demo/data/): users, projects with their programs, nominations, "
+        "decisions, attendance and certificates, each made through the portal's services. "
         "Idempotent: run it again to bring the demo back to its data and move the current projects' dates to today."
     )
 

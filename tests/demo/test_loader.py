@@ -11,11 +11,21 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Economy, User
+from attendance.models import Mark
 from audit.models import AuditEntry
+from demo.loader import (
+    ALL_DEMO_USERS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    NPO_OFFICERS,
+    OTHER_NPO_OFFICERS,
+    PARTICIPANT_BY_EMAIL,
+    demo_projects,
+    load_demo,
+)
 from nominations import selectors as nomination_selectors
 from nominations.models import Nomination
 from projects import selectors
-from projects.demo import DEMO_PASSWORD, DEMO_USERS, NPO_OFFICERS, load_demo
 from projects.models import PROJECT_CODE_PATTERN, Project, Session
 
 Status = Project.Status
@@ -55,7 +65,11 @@ def test_loading_twice_gives_the_same_counts_and_changes_nothing():
     assert (second["created"], second["updated"], second["warnings"]) == (0, 0, [])
     assert _table_sizes() == sizes  # no duplicates, and no audit entries for changes that did not happen
     assert _last_changes() == changes
-    assert sizes["User"] == first["users"] == len(DEMO_USERS)
+    # The demo's users, and an account for each selected candidate, made by the announcement.
+    assert first["users"] == len(ALL_DEMO_USERS)
+    demo_emails = {user.email for user in ALL_DEMO_USERS}
+    selected = set(Nomination.objects.filter(status=NominationStatus.SELECTED).values_list("email", flat=True))
+    assert sizes["User"] == len(demo_emails | selected)
     assert sizes["Project"] == first["projects"] == 14
 
 
@@ -108,7 +122,7 @@ def test_the_command_prints_a_short_summary():
     summaries = [line for line in lines if line.startswith("Demo data loaded")]
     assert len(summaries) == 2
     assert re.fullmatch(
-        r"Demo data loaded: 15 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks, "
+        r"Demo data loaded: 32 users, 14 projects, \d+ sessions, \d+ nominations, \d+ attendance marks, "
         r"\d+ certificates "
         r"\(0 records created, 0 updated\)\.",
         summaries[1],
@@ -392,3 +406,61 @@ def test_the_demo_npos_were_told_the_decisions_of_its_decided_projects(demo):
     decided = Nomination.objects.filter(status__in=["selected", "waitlisted", "rejected"])
     assert decided.exists()
     assert list(decided.exclude(announced_status=F("status"))) == []
+
+
+# ---------------------------------------------------------------- the data files and the services
+
+
+def test_the_data_files_read_as_the_demo_projects():
+    projects = demo_projects(datetime.date(2026, 12, 1))
+
+    assert len(projects) == 14
+    assert len({p.code for p in projects}) == len({p.title for p in projects}) == 14
+    economies = {code for officer in [*NPO_OFFICERS, *OTHER_NPO_OFFICERS] for code in [officer.economy]}
+    assert len(economies) == 21  # every member economy has an officer to nominate for it
+    for project in projects:
+        assert re.fullmatch(PROJECT_CODE_PATTERN, project.code), project.code
+        assert project.closing_date < project.start_date <= project.end_date, project.code
+        assert set(project.nominating) <= economies, project.code
+        assert {PARTICIPANT_BY_EMAIL[email].economy for email in project.selected_participants} <= set(
+            project.nominating
+        ), project.code
+        for session in project.sessions:
+            assert session.start < session.end, (project.code, session.title)
+            assert project.start_date + datetime.timedelta(days=session.day) <= project.end_date
+            # A resource person's key was resolved to the person: a name, then who they are.
+            assert all("," in person for person in session.resource_persons), (project.code, session.title)
+    smart = next(p for p in projects if p.title == "Smart Manufacturing for SMEs")
+    assert (smart.code, smart.start_date, smart.closing_date) == (
+        "26-CP-07-GE-TRC-A",
+        datetime.date(2026, 12, 31),
+        datetime.date(2026, 12, 3),
+    )
+
+
+@pytest.mark.django_db
+def test_every_state_change_of_the_demo_went_through_the_services(demo):
+    """Each nomination was made by an officer of its economy, each decision and mark is audited, and the
+    stamps of what the services did now are dated to when it would have happened."""
+    secretariat = User.objects.get(email="secretariat@example.org")
+    nominations = Nomination.objects.select_related("created_by__npo", "economy")
+    assert all(n.created_by.is_npo_officer and n.created_by.npo.economy == n.economy for n in nominations)
+
+    def audited(action, **filters):
+        return set(AuditEntry.objects.filter(action=action, **filters).values_list("target_id", flat=True))
+
+    for status in (NominationStatus.SELECTED, NominationStatus.WAITLISTED, NominationStatus.REJECTED):
+        decided = {str(pk) for pk in nominations.filter(status=status).values_list("pk", flat=True)}
+        assert decided and decided <= audited(f"nominations.nomination.{status}", actor=secretariat), status
+    withdrawn = nominations.filter(status=NominationStatus.WITHDRAWN)
+    assert {str(n.pk) for n in withdrawn} <= audited("nominations.nomination.withdrawn")
+
+    marks = Mark.objects.select_related("session")
+    assert AuditEntry.objects.filter(action="attendance.mark.set").count() == marks.count() > 0
+    assert all(mark.set_at == mark.session.ends_at and mark.set_by == secretariat for mark in marks)
+
+    for project in Project.objects.exclude(status__in=[Status.DRAFT, Status.PUBLISHED, Status.CANCELLED]):
+        assert audited("nominations.project.announced") >= {str(project.pk)}, project.code
+        starts = datetime.datetime.combine(project.start_date, datetime.time(0), tzinfo=project.zone)
+        announced = project.nominations.filter(announced_at__isnull=False)
+        assert announced.exists() and not announced.filter(announced_at__gte=starts).exists(), project.code

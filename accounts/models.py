@@ -86,11 +86,15 @@ class UserManager(BaseUserManager):
         return self.get(email=normal)
 
 
+# At module level so that the user's constraints (in its Meta, which cannot see the class body) name it too.
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Secretariat staff"
+    NPO_OFFICER = "npo_officer", "NPO officer"
+    PARTICIPANT = "participant", "Participant"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    class Role(models.TextChoices):
-        SECRETARIAT = "secretariat", "Secretariat staff"
-        NPO_OFFICER = "npo_officer", "NPO officer"
-        PARTICIPANT = "participant", "Participant"
+    Role = Role
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=200)
@@ -126,8 +130,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             # An NPO officer belongs to exactly one NPO; nobody else belongs to one.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="npo_officer", npo__isnull=False)
-                    | (~models.Q(role="npo_officer") & models.Q(npo__isnull=True))
+                    models.Q(role=Role.NPO_OFFICER, npo__isnull=False)
+                    | (~models.Q(role=Role.NPO_OFFICER) & models.Q(npo__isnull=True))
                 ),
                 name="accounts_user_npo_iff_officer",
             ),

@@ -7,6 +7,16 @@ from django.urls import reverse
 from .files import ascii_name_slug, unicode_name_slug
 
 
+# At module level so that the model's constraints (in its Meta, which cannot see the class body) name it too.
+class NominationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SELECTED = "selected", "Selected"
+    WAITLISTED = "waitlisted", "Wait-listed"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Nomination(models.Model):
     """A candidate an NPO puts forward for a project.
 
@@ -14,13 +24,7 @@ class Nomination(models.Model):
     candidate is linked to a participant account (`participant`).
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        SELECTED = "selected", "Selected"
-        WAITLISTED = "waitlisted", "Wait-listed"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = NominationStatus
 
     class Gender(models.TextChoices):
         FEMALE = "female", "Female"
@@ -104,7 +108,7 @@ class Nomination(models.Model):
             # is compared exactly, as stored normalized (accounts/email_address.py): Lower() would fold.
             models.UniqueConstraint(
                 fields=["project", "email"],
-                condition=~models.Q(status="withdrawn"),
+                condition=~models.Q(status=NominationStatus.WITHDRAWN),
                 name="nominations_one_candidate_per_project",
                 violation_error_message="This candidate (same e-mail address) is already nominated for this project.",
             ),

@@ -2,9 +2,10 @@
 (attendance/register.html) and the read-only participants page (attendance/participants.html).
 
 Python prepares the rows (each participant's participation and a cell per session, from three queries, the
-marks read as tuples by `selectors.marks_by_cell`); the markup is the templates'. The register's cell and its
-last cell are partials of attendance/register.html, which the page renders for each row and `views.mark_cell`
-renders alone as its htmx answer, so that a cell looks the same however it was drawn.
+marks read as tuples by `selectors.marks_by_cell`); the markup is the templates'. The register's rows are
+drawn by the Jinja2 backend (jinja2/attendance/register_rows.jinja, for speed: bench/RESULTS.md); its cell and
+last cell are macros there, which the page calls for each row and `views.mark_cell` calls alone as its htmx
+answer (jinja2/attendance/mark_answer.jinja), so that a cell looks the same however it was drawn.
 """
 
 import re
@@ -127,5 +128,4 @@ def mark_answer(*, project: Project, nomination: Nomination, session: Session, m
             cell_value(nomination.pk, session.pk), nomination, session, Face.of(CellMark.of(mark) if mark else None)
         ),
         "row": Row(participation=participation, cells=[]),
-        "oob": True,
     }

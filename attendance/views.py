@@ -65,9 +65,10 @@ def mark_cell(request, code):
     if not request.htmx:  # the form submitted without JavaScript: the register again, at the cell
         anchor = "#cell-" + cell_value(nomination.pk, session.pk)
         return redirect(reverse("attendance:register", args=[code]) + anchor)
-    # The register's own partials: the cell as the page draws it, and the row's last cell.
+    # The register's own macros (jinja2/attendance/register_rows.jinja): the cell as the page draws it, and the
+    # row's last cell.
     answer = mark_answer(project=project, nomination=nomination, session=session, mark=mark)
-    return render(request, "attendance/register.html#mark-answer", answer)
+    return render(request, "attendance/mark_answer.jinja", answer)
 
 
 @require_POST

@@ -133,6 +133,15 @@ TEMPLATES = [
             "builtins": ["template_partials.templatetags.partials"],
         },
     },
+    # The supported fast path for the one table Django's engine draws too slowly, the attendance register's rows
+    # (jinja2/attendance/, included by the {% jinja %} tag; bench/RESULTS.md). Jinja2 caches what it compiles
+    # and, with DEBUG on, reloads a template that changed.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "common.jinja2.environment"},
+    },
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}

@@ -2,8 +2,10 @@ import datetime
 import zoneinfo
 
 from django import template
+from django.template import engines
 from django.templatetags.tz import do_timezone
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 
 from common.zones import iso_in_zone
@@ -81,3 +83,11 @@ def percent(value) -> str:
 @register.filter
 def ratio(numerator, denominator):
     return numerator / denominator if denominator else None
+
+
+@register.simple_tag
+def jinja(template_name, **context):
+    """`{% jinja "attendance/register_rows.jinja" rows=rows project=project %}`: a part of a page drawn by the
+    Jinja2 backend (common/jinja2.py), given only what it is passed. The fast path for a table too large for
+    Django's engine; Jinja2 escapes what it prints, so its output is safe to place as it is."""
+    return mark_safe(engines["jinja2"].get_template(template_name).render(context))

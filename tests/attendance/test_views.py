@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 import zoneinfo
 from io import StringIO
@@ -327,7 +328,9 @@ def test_a_check_in_records_the_device_and_the_register_shows_how_the_mark_was_m
     shown = timezone.localtime(record.window_starts_at)
     assert f"code shown from {shown:%H:%M:%S}" in title
     assert "from 198.51.100.23 · Mozilla/5.0 (Linux; Android 14; Pixel 8)" in title
-    assert "&quot;&gt;&lt;b&gt;" in title  # the user agent is the client's to write: escaped
+    # The user agent is the client's to write: escaped (as &quot; or &#34;, either engine's way), whole.
+    assert html.unescape(title).endswith(PHONE + ' "><b>')
+    assert '"><b>' not in register.content.decode()
 
 
 @pytest.mark.django_db

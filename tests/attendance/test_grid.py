@@ -97,6 +97,7 @@ def test_a_cell_shows_its_mark_and_posts_to_the_mark_url(login, secretariat, gri
     assert (form["method"], form["action"]) == ("post", reverse("attendance:mark", args=[project.code]))
     assert re.fullmatch(r"[A-Za-z0-9]{64}", form["fields"].pop("csrfmiddlewaretoken")) and form["fields"] == {}
     assert 'id="register-keys">Click a cell for the next status, or focus it and press' in register.content.decode()
+    assert "{#" not in register.content.decode()  # a template comment over several lines prints as text
 
 
 @pytest.mark.django_db

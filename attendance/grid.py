@@ -19,15 +19,15 @@ from projects.models import Project, Session
 from . import selectors
 from .selectors import CellMark, Participation
 
-# What a register cell's button posts as `cell`: "<nomination id>-<session id>", also its `<td>`'s id after
-# "cell-", the anchor the page comes back to without JavaScript.
-CELL_VALUE = re.compile(r"(?P<nomination>[0-9]{1,18})-(?P<session>[0-9]{1,18})")
+# What a register cell's button posts as `cell`: the nomination's id and the session's, joined by a hyphen
+# ("12-345"); also the table cell's id after "cell-", the anchor the page comes back to without JavaScript.
+CELL_VALUE = re.compile(r"([0-9]{1,18})-([0-9]{1,18})")  # nomination id, session id
 
 
 def cell_ids(value: str) -> tuple[int, int] | None:
     """The (nomination id, session id) a posted `cell` names, or None if it names no cell."""
     ids = CELL_VALUE.fullmatch(value)
-    return (int(ids["nomination"]), int(ids["session"])) if ids else None
+    return (int(ids[1]), int(ids[2])) if ids else None
 
 
 def cell_value(nomination_id: int, session_id: int) -> str:
@@ -39,7 +39,7 @@ class Face:
     """What a cell shows of a mark (or of no mark): made once per distinct mark, as the same few recur in most
     cells of a register."""
 
-    status: str  # the CSS class's att-<status>, "none" when not marked
+    status: str  # the CSS class is "att-" and this; "none" when not marked
     label: str  # read out after the participant and the session
     title: str  # the tooltip: how it was set, and by whom
     initial: str  # what the cell shows

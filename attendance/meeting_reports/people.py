@@ -67,7 +67,9 @@ class RawReport:
         last = times.latest()
         people = _People()
         seen = set()
-        for row in self.rows:
+
+        def interval(row):
+            """The row's join and leave instants (a row with no leave stayed to the end of the report)."""
             join = times.get(row.join)
             leave = times.get(row.leave) if row.leave else last
             if leave < join:
@@ -75,21 +77,17 @@ class RawReport:
                     f"Row {row.line} ({row.name}): the {row.leave_label} “{row.leave}” is before the "
                     f"{row.join_label} “{row.join}”. {FIX_HINT}"
                 )
-            key = people.add(row.name, row.email, row.other_names, (join, leave))
+            return join, leave
+
+        for row in self.rows:
+            key = people.add(row.name, row.email, row.other_names, interval(row))
             if self.fallback:  # who has rows of their own matters only to the fallback rows
                 seen.add(key)
                 seen.add(normalize_name(row.name))
         for row in self.fallback:
             if _person_key(row.name, row.email) in seen or normalize_name(row.name) in seen:
                 continue  # has rows in the activities: those are more precise
-            join = times.get(row.join)
-            leave = times.get(row.leave) if row.leave else last
-            if leave < join:
-                raise ReportError(
-                    f"Row {row.line} ({row.name}): the {row.leave_label} “{row.leave}” is before the "
-                    f"{row.join_label} “{row.join}”. {FIX_HINT}"
-                )
-            people.add(row.name, row.email, row.other_names, (join, leave))
+            people.add(row.name, row.email, row.other_names, interval(row))
         if self.events:
             self._pair_events(times, people)
         return people.attendees()

@@ -82,6 +82,13 @@ class ProjectForm(forms.ModelForm):
             "qualifications",
             "objectives",
             "background",
+            "methodology",
+            "certificate_requirement",
+            "financial_arrangements",
+            "implementation_procedures",
+            "signatory_name",
+            "signatory_title",
+            "issued_on",
             "notification_document",
         ]
         widgets = {
@@ -92,6 +99,11 @@ class ProjectForm(forms.ModelForm):
             "qualifications": forms.Textarea(attrs={"rows": 3}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
             "background": forms.Textarea(attrs={"rows": 6}),
+            "methodology": forms.Textarea(attrs={"rows": 4}),
+            "certificate_requirement": forms.Textarea(attrs={"rows": 2}),
+            "financial_arrangements": forms.Textarea(attrs={"rows": 4}),
+            "implementation_procedures": forms.Textarea(attrs={"rows": 3}),
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -31,6 +31,12 @@ def end_of_day(date: datetime.date, time_zone: str) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time.max, tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 
+FULL_PARTICIPATION = (
+    "The participants are required to attend all sessions. This full participation is a prerequisite for "
+    "receiving the APO certificate of attendance."
+)
+
+
 class Project(models.Model):
     class Type(models.TextChoices):
         WORKSHOP = "workshop", "Workshop"
@@ -97,6 +103,23 @@ class Project(models.Model):
     qualifications = models.TextField("qualifications of participants", blank=True)
     objectives = models.TextField(blank=True)
     background = models.TextField(blank=True)
+    # The notification's sections 3 to 5 and its signature, in the notification's order (PRODUCT.md, the data).
+    methodology = models.TextField(
+        blank=True, help_text="How the sessions are run: section 3 of the notification, without the program."
+    )
+    certificate_requirement = models.TextField(
+        "certificate of attendance",
+        blank=True,
+        default=FULL_PARTICIPATION,
+        help_text="What a participant must do to receive the certificate (PRODUCT.md: every session).",
+    )
+    financial_arrangements = models.TextField(blank=True)
+    implementation_procedures = models.TextField(blank=True)
+    signatory_name = models.CharField(
+        "signed by", max_length=120, blank=True, help_text="The Secretary-General at the time of signing."
+    )
+    signatory_title = models.CharField("signatory's title", max_length=120, blank=True, default="Secretary-General")
+    issued_on = models.DateField("date of issue", null=True, blank=True)
     nomination_closes_at = models.DateTimeField(
         "closing date for nominations",
         help_text="An instant: the end of the closing day in the project's time zone.",
@@ -154,6 +177,11 @@ class Project(models.Model):
     @property
     def total_participants(self) -> int:
         return self.overseas_participants + self.local_participants
+
+    @property
+    def certificate_requirement_text(self) -> str:
+        """What the project page says a certificate takes: the notification's words, or the portal's rule."""
+        return self.certificate_requirement.strip() or FULL_PARTICIPATION
 
     @property
     def duration_days(self) -> int:

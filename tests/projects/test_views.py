@@ -165,9 +165,45 @@ def test_the_project_page_shows_the_notification_and_the_program_by_day(client):
         "(Asia/Colombo)",
         # the anonymous viewer's time zone is the Secretariat's: the same instant in Tokyo
         "4 August 2030, 03:29 your time (Asia/Tokyo)",
-        "Full participation is a prerequisite for receiving the APO certificate of attendance.",
+        "This full participation is a prerequisite for receiving the APO certificate of attendance.",
     ]:
         assert expected in page, expected
+
+
+@pytest.mark.django_db
+def test_the_project_page_gives_the_notification_sections_in_its_order_with_the_signature(client):
+    project = ProjectFactory(
+        objectives="a. Examine the systems.",
+        background="Performance management systems are tools.",
+        methodology="Presentations by experts and group discussions.",
+        certificate_requirement="Attend every one of the sessions.",
+        financial_arrangements="a. The APO will meet the costs of resource persons.",
+        implementation_procedures="Please refer to the implementation procedures.",
+        signatory_name="Dr. AKP Mochtan",
+        signatory_title="Secretary-General",
+        issued_on=datetime.date(2022, 7, 12),
+    )
+    page = page_text(client.get(reverse("projects:detail", args=[project.code])))
+    order = [
+        "Objectives a. Examine the systems.",
+        "Background Performance management systems are tools.",
+        "Scope, methodology, and certificate of attendance Presentations by experts",
+        "Program",
+        "Certificate of attendance Attend every one of the sessions.",
+        "Financial arrangements a. The APO will meet",
+        "Implementation procedures Please refer",
+        "Dr. AKP Mochtan Secretary-General 12 July 2022",
+    ]
+    positions = [page.find(text) for text in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_a_project_without_its_own_certificate_words_still_states_the_full_participation_rule(client):
+    project = ProjectFactory(certificate_requirement="  ")
+    page = page_text(client.get(reverse("projects:detail", args=[project.code])))
+    assert "The participants are required to attend all sessions." in page
 
 
 @pytest.mark.django_db
@@ -319,6 +355,31 @@ def test_the_secretariat_creates_a_draft_project_with_its_closing_instant(login,
     assert project.nomination_closes_at == datetime.datetime(2027, 2, 15, 18, 29, 59, 999999, tzinfo=datetime.UTC)
     assert sorted(project.participating_economies.values_list("code", flat=True)) == ["LK", "PH"]
     assert AuditEntry.objects.get(action="projects.project.created").actor == secretariat
+
+
+@pytest.mark.django_db
+def test_the_notification_sections_and_signature_are_saved_from_the_project_form(login, secretariat):
+    sections = {
+        "methodology": "Presentations by experts.",
+        "certificate_requirement": "Attend all sessions.",
+        "financial_arrangements": "a. The APO will meet the costs.",
+        "implementation_procedures": "Please refer to the procedures.",
+        "signatory_name": "Dr. Indra Pradana Singawinata",
+        "signatory_title": "Secretary-General",
+        "issued_on": "2027-01-20",
+    }
+    login(secretariat).post(reverse("manage:create"), _project_form(**sections))
+    project = Project.objects.get()
+    assert {name: getattr(project, name) for name in sections} == {
+        **sections,
+        "issued_on": datetime.date(2027, 1, 20),
+    }
+
+
+@pytest.mark.django_db
+def test_a_new_project_form_offers_the_full_participation_words(login, secretariat):
+    form = login(secretariat).get(reverse("manage:create")).context["form"]
+    assert form["certificate_requirement"].value().startswith("The participants are required to attend all sessions.")
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Economy
 
 from .models import PUBLIC_STATUSES, Project
+from .notifications.reader import NotificationReading, read_notification
 from .rules import before_own_closing_date_q
 
 # What the public catalogue shows; its cached pages are kept under this generation (common.generations).
@@ -103,3 +104,8 @@ def project_participation(project: Project) -> dict:
     then says "All member countries")."""
     economies = list(project.participating_economies.all())
     return {"participating_economies": economies, "all_economies": len(economies) == Economy.objects.count()}
+
+
+def notification_reading(text: str) -> NotificationReading:
+    """A project read from a notification's text, against the member economies the portal holds."""
+    return read_notification(text, Economy.objects.order_by("name").values_list("code", "name"))

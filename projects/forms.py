@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -8,6 +9,8 @@ from django.forms import inlineformset_factory
 from accounts.models import Economy
 
 from .models import Project, Session, end_of_day
+from .notifications.files import MAX_BYTES, NotificationFileError, text_of_file
+from .notifications.reader import NotificationReading
 
 
 class CatalogueFilterForm(forms.Form):
@@ -57,6 +60,9 @@ class ProjectForm(forms.ModelForm):
         required=False,
         help_text="Tick this instead of choosing every economy below.",
     )
+    # The program's days and topics read from a notification (NotificationReadForm), carried through the
+    # form until it is saved, when they become draft sessions (services.project_create).
+    notification_program = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50_000)
 
     class Meta:
         model = Project
@@ -152,10 +158,91 @@ class ProjectForm(forms.ModelForm):
             )
         return cleaned
 
+    def clean_notification_program(self) -> list[dict]:
+        """[{"day": 1, "topics": ["…", …]}, …]: at most 60 days of at most 30 topics, each one line."""
+        raw = self.cleaned_data["notification_program"]
+        if not raw:
+            return []
+        try:
+            days = json.loads(raw)
+            program = [
+                {"day": int(day["day"]), "topics": [" ".join(str(topic).split())[:500] for topic in day["topics"]]}
+                for day in days
+            ]
+        except (ValueError, TypeError, KeyError) as error:
+            raise forms.ValidationError("The program read from the notification was damaged: read it again.") from error
+        if len(program) > 60 or any(not 1 <= day["day"] <= 60 or len(day["topics"]) > 30 for day in program):
+            raise forms.ValidationError("The program read from the notification was damaged: read it again.")
+        return program
+
     def project_data(self) -> dict:
         """Cleaned model fields for the services, without the many-to-many and form-only fields."""
-        skip = {"participating_economies", "all_economies"}
+        skip = {"participating_economies", "all_economies", "notification_program"}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+    def prefill_from(self, reading: NotificationReading) -> list[str]:
+        """Set the form's initial values from a notification's reading and mark each for review; the
+        names of the fields it filled."""
+        economies = {economy.code: economy for economy in Economy.objects.all()}
+        initial = {name: value for name, value in reading.fields.items() if name in self.fields}
+        if host := economies.get(initial.get("hosting_economy")):
+            initial["hosting_economy"] = host.pk
+            initial["time_zone"] = host.time_zone  # the notification gives none; the host's is the likeliest
+        else:
+            initial.pop("hosting_economy", None)
+        codes = initial.pop("participating_economies", None)
+        if codes is not None:
+            if set(codes) == set(economies):
+                initial["all_economies"] = True
+            else:
+                initial["participating_economies"] = [economies[code].pk for code in codes if code in economies]
+        if reading.program:
+            initial["notification_program"] = json.dumps(
+                [{"day": day.day, "topics": day.topics} for day in reading.program], ensure_ascii=False
+            )
+        self.initial.update(initial)
+        filled = [name for name in initial if name != "notification_program"]
+        for name in filled:
+            field = self.fields[name]
+            field.help_text = "Read from the notification: check it." + (
+                f" {field.help_text}" if field.help_text else ""
+            )
+            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " is-prefilled").strip()
+        return filled
+
+
+class NotificationReadForm(forms.Form):
+    """A notification to read into a new project: its text pasted, or its file."""
+
+    text = forms.CharField(
+        label="Paste the notification's text",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label="Or choose its file",
+        required=False,
+        help_text="A PDF with text (not a scan), a Word document (.docx) or a text file, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.txt,application/pdf"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        text, upload = cleaned.get("text", "").strip(), cleaned.get("file")
+        if upload:
+            if upload.size > MAX_BYTES:
+                self.add_error("file", f"The file must be at most {MAX_BYTES // (1024 * 1024)} MB.")
+                return cleaned
+            try:
+                text = text_of_file(upload.name, upload.read())
+            except NotificationFileError as error:
+                self.add_error("file", str(error))
+                return cleaned
+        elif not text and not self.errors:
+            raise forms.ValidationError("Paste the notification's text or choose its file.")
+        cleaned["text"] = text
+        return cleaned
 
 
 class TransitionForm(forms.Form):

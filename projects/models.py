@@ -111,14 +111,16 @@ class Project(models.Model):
         "certificate of attendance",
         blank=True,
         default=FULL_PARTICIPATION,
-        help_text="What a participant must do to receive the certificate (PRODUCT.md: every session).",
+        help_text=(
+            "As the notification words it; the portal issues certificates only to those who attended every session."
+        ),
     )
     financial_arrangements = models.TextField(blank=True)
     implementation_procedures = models.TextField(blank=True)
     signatory_name = models.CharField(
         "signed by", max_length=120, blank=True, help_text="The Secretary-General at the time of signing."
     )
-    signatory_title = models.CharField("signatory's title", max_length=120, blank=True, default="Secretary-General")
+    signatory_title = models.CharField("signatory's position", max_length=120, blank=True, default="Secretary-General")
     issued_on = models.DateField("date of issue", null=True, blank=True)
     nomination_closes_at = models.DateTimeField(
         "closing date for nominations",

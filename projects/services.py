@@ -1,5 +1,7 @@
 """Every write to projects and their programs. Each runs in one transaction and leaves an audit entry."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
@@ -10,7 +12,7 @@ from audit.transitions import transition
 
 from . import rules
 from .changes import project_records_changed_on_commit
-from .models import Project
+from .models import Project, Session
 
 Status = Project.Status
 
@@ -46,15 +48,41 @@ def _apply(project: Project, data: dict) -> dict:
 
 
 @transaction.atomic
-def project_create(*, actor, data: dict, participating_economies) -> Project:
-    """Create a draft project. Side effects: audit entry `projects.project.created`."""
+def project_create(*, actor, data: dict, participating_economies, draft_program: list[dict] = ()) -> Project:
+    """Create a draft project, with `draft_program`'s days ({"day": n, "topics": [...]}, read from its
+    notification) as sessions to be timed later. Side effects: audit entry `projects.project.created`."""
     project = Project(status=Status.DRAFT)
     _apply(project, data)
     project.full_clean()
     project.save()
     project.participating_economies.set(participating_economies)
-    audit_log(actor=actor, action="projects.project.created", target=project)
+    sessions = [_draft_session(project, day) for day in draft_program if day["day"] <= project.duration_days]
+    if sessions:
+        Session.objects.bulk_create(sessions)
+        project_records_changed_on_commit(project.pk)  # "attended every session" counts the sessions
+    audit_log(
+        actor=actor,
+        action="projects.project.created",
+        target=project,
+        changes={"sessions from the notification": len(sessions)} if sessions else None,
+    )
     return project
+
+
+# A notification gives the program's days and topics, not its hours: "around three hours" a day is usual.
+DRAFT_SESSION_HOURS = (datetime.time(9), datetime.time(12))
+
+
+def _draft_session(project: Project, day: dict) -> Session:
+    date = project.start_date + datetime.timedelta(days=day["day"] - 1)
+    starts, ends = (datetime.datetime.combine(date, time, tzinfo=project.zone) for time in DRAFT_SESSION_HOURS)
+    return Session(
+        project=project,
+        title=f"Day {day['day']}",
+        topics="\n".join(day["topics"]),
+        starts_at=starts,
+        ends_at=ends,
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,14 @@ from common.decorators import secretariat_required
 from common.web import posted
 
 from . import rules, selectors, services
-from .forms import CatalogueFilterForm, ManageFilterForm, ProjectForm, SessionFormSet, TransitionForm
+from .forms import (
+    CatalogueFilterForm,
+    ManageFilterForm,
+    NotificationReadForm,
+    ProjectForm,
+    SessionFormSet,
+    TransitionForm,
+)
 from .models import Project
 
 PAGE_SIZE = 20
@@ -89,10 +96,45 @@ def project_create(request):
             actor=request.user,
             data=form.project_data(),
             participating_economies=form.cleaned_data["participating_economies"],
+            draft_program=form.cleaned_data["notification_program"],
         )
-        messages.success(request, f"Project {project.code} was created as a draft. Add its program next.")
+        days = len(form.cleaned_data["notification_program"])
+        if days:
+            start, end = (time.strftime("%H:%M") for time in services.DRAFT_SESSION_HOURS)
+            messages.success(
+                request,
+                f"Project {project.code} was created as a draft, with {days} session{'s' if days != 1 else ''} from "
+                f"the notification's program, each set at {start}–{end} project time: check their times and titles.",
+            )
+        else:
+            messages.success(request, f"Project {project.code} was created as a draft. Add its program next.")
         return redirect("manage:program", code=project.code)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
+    return render(request, "projects/project_form.html", {"form": form, "project": None, **_program_preview(form)})
+
+
+@secretariat_required
+def project_from_notification(request):
+    """A notification's text or file read into the new-project form, every filled field marked for review.
+    Nothing is saved here: the form it shows posts to project_create."""
+    read_form = NotificationReadForm(posted(request), request.FILES or None)
+    if request.method == "POST" and read_form.is_valid():
+        reading = selectors.notification_reading(read_form.cleaned_data["text"])
+        form = ProjectForm()
+        prefilled = form.prefill_from(reading)
+        context = {"form": form, "project": None, "prefilled": prefilled, "unread": reading.unread}
+        return render(request, "projects/project_form.html", context | _program_preview(form, reading.program))
+    return render(request, "projects/notification_read.html", {"form": read_form})
+
+
+def _program_preview(form: ProjectForm, program=None) -> dict:
+    """The program's days the form carries (read from a notification), to show before they are saved. A
+    bound form keeps the days in its cleaned data even when another field is wrong."""
+    if program is None:
+        days = getattr(form, "cleaned_data", {}).get("notification_program", [])
+    else:
+        days = [{"day": day.day, "topics": day.topics} for day in program]
+    start, end = (time.strftime("%H:%M") for time in services.DRAFT_SESSION_HOURS)
+    return {"notification_program": days, "draft_hours": f"{start}–{end}"}
 
 
 @secretariat_required

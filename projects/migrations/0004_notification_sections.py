@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='certificate_requirement',
-            field=models.TextField(blank=True, default='The participants are required to attend all sessions. This full participation is a prerequisite for receiving the APO certificate of attendance.', help_text='What a participant must do to receive the certificate (PRODUCT.md: every session).', verbose_name='certificate of attendance'),
+            field=models.TextField(blank=True, default='The participants are required to attend all sessions. This full participation is a prerequisite for receiving the APO certificate of attendance.', help_text='As the notification words it; the portal issues certificates only to those who attended every session.', verbose_name='certificate of attendance'),
         ),
         migrations.AddField(
             model_name='project',
@@ -43,6 +43,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='signatory_title',
-            field=models.CharField(blank=True, default='Secretary-General', max_length=120, verbose_name="signatory's title"),
+            field=models.CharField(blank=True, default='Secretary-General', max_length=120, verbose_name="signatory's position"),
         ),
     ]

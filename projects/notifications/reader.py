@@ -158,6 +158,8 @@ def read_notification(text: str, economies: Iterable[tuple[str, str]]) -> Notifi
         unread.append("No title was found before “Timing and Duration”.")
     if code:
         fields["code"] = code
+    else:
+        unread.append("No project code (such as 22-CP-41-GE-DLN-A) was found: enter it.")
 
     year_hint = _years(text)
     closing = parse_date(" ".join(facts.get("closing", [])), year_hint=year_hint)

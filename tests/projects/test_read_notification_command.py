@@ -38,7 +38,7 @@ def test_json_keys_are_the_projects_field_names_with_iso_dates_and_economy_codes
             "Linking digital transformation and performance management systems in the public sector",
         ],
     }
-    assert data["unread"] == []
+    assert data["unread"] == ["No project code (such as 22-CP-41-GE-DLN-A) was found: enter it."]
     from projects.forms import ProjectForm
 
     form_fields = set(ProjectForm.base_fields)

@@ -36,7 +36,7 @@ LABELS = {
     "financial_arrangements": "Financial arrangements",
     "implementation_procedures": "Implementation procedures",
     "signatory_name": "Signed by",
-    "signatory_title": "Signatory's title",
+    "signatory_title": "Signatory's position",
     "issued_on": "Date of issue",
 }
 

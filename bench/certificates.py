@@ -127,11 +127,11 @@ def build(count: int):
 def bare_render(html: str) -> bytes:
     import weasyprint
 
-    from certificates import rendering
+    from common import pdf
 
-    return weasyprint.HTML(
-        string=html, base_url=rendering.PRINT_ORIGIN + "/", url_fetcher=rendering.StaticOnlyFetcher()
-    ).write_pdf(font_config=rendering.font_config())  # the same call the task makes
+    return weasyprint.HTML(string=html, base_url=pdf.PRINT_ORIGIN + "/", url_fetcher=pdf.StaticOnlyFetcher()).write_pdf(
+        font_config=pdf.font_config()
+    )  # the same call the task makes
 
 
 def task_render(certificate_id: int) -> None:
@@ -182,7 +182,7 @@ def measure(ids, htmls, rounds: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from certificates import rendering
+    from certificates import rendering, services
     from certificates.models import Certificate
 
     # Warm-up: fonts, templates, the signature image, the first connection; then one counted task run.
@@ -196,7 +196,7 @@ def measure(ids, htmls, rounds: int) -> dict:
     times = {"bare": [[] for _ in range(rounds)], "task": [[] for _ in range(rounds)]}
     inside = defaultdict(float)  # time spent inside the task in certificate_html and render_pdf
     sizes = []
-    with timed_calls(rendering, ["certificate_html", "render_pdf"], inside):
+    with timed_calls(rendering, ["certificate_html"], inside), timed_calls(services, ["render_pdf"], inside):
         for round_ in range(rounds):
             if round_:
                 reset(ids)
@@ -336,7 +336,7 @@ def report(args, command: str, data: dict, worker: dict | None, profile: str) ->
         f"Where the task's time goes ({sum(task) / n * ms:.0f} ms per PDF on average; the median of task − bare for the"
         f" same certificate is {overhead * ms:.1f} ms):",
         "",
-        f"- `rendering.render_pdf`, the same `write_pdf()` as bare: {pdf / n * ms:.1f} ms ({pdf / sum(task):.1%});",
+        f"- `common.pdf.render_pdf`, the same `write_pdf()` as bare: {pdf / n * ms:.1f} ms ({pdf / sum(task):.1%});",
         f"- `rendering.certificate_html` (template, QR code, a count of the sessions), which bare is spared: "
         f"{html / n * ms:.1f} ms ({html / sum(task):.1%});",
         f"- the rest (loading and locking the row, writing the file, SHA-256, saving, the e-mail row and its broker"

@@ -1,68 +1,12 @@
-"""The certificate PDF: HTML from a template, printed by WeasyPrint.
+"""The certificate's HTML, from its template; common.pdf prints it (only the portal's static files may be
+read while it does)."""
 
-WeasyPrint may read the portal's own static files and nothing else: no network, no other file
-(the URL fetcher below). Everything on the page comes from the database, escaped by the template."""
-
-import functools
-import hashlib
-import mimetypes
-import pathlib
-import posixpath
-import urllib.parse
-
-import weasyprint
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from common import qr
-
-# The pages are printed as if from this origin; only its /static/ paths are fetched.
-PRINT_ORIGIN = "https://certificate.print.invalid"
-
-
-class FetchRefused(ValueError):
-    pass
-
-
-def _static_file(path: str) -> pathlib.Path:
-    """The file behind a /static/ path, found the way Django's static files are, and nowhere else."""
-    relative = posixpath.normpath(urllib.parse.unquote(path.removeprefix(settings.STATIC_URL)))
-    if relative.startswith(("../", "/")) or relative == ".." or "\\" in relative or "\x00" in relative:
-        raise FetchRefused(f"refused: {path} leaves the static files")
-    found = finders.find(relative)  # safe_join inside each static folder, as runserver serves them
-    if not found and settings.STATIC_ROOT and (pathlib.Path(settings.STATIC_ROOT) / relative).is_file():
-        found = pathlib.Path(settings.STATIC_ROOT) / relative  # collected files, in production
-    if not found:
-        raise FetchRefused(f"refused: no static file {relative}")
-    return pathlib.Path(found).resolve()
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher for certificates: the portal's static files and data: URLs, nothing else.
-
-    A refused URL stops the rendering (fail_on_errors): a certificate missing its signature must not
-    be issued quietly."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allowed_protocols={"data"}, fail_on_errors=True, **kwargs)
-
-    def fetch(self, url, headers=None):
-        parsed = urllib.parse.urlsplit(url)
-        origin = urllib.parse.urlsplit(PRINT_ORIGIN)
-        if parsed.scheme == "data":
-            return super().fetch(url, headers)
-        if (parsed.scheme, parsed.netloc) != (origin.scheme, origin.netloc) or not parsed.path.startswith(
-            settings.STATIC_URL
-        ):
-            raise FetchRefused(f"refused: {url}")
-        path = _static_file(parsed.path)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
 def verification_url(certificate) -> str:
@@ -85,19 +29,3 @@ def certificate_html(certificate, *, sessions: int | None = None) -> str:
             "signature_url": static(settings.APO_SIGNATURE_IMAGE),
         },
     )
-
-
-@functools.cache
-def font_config() -> FontConfiguration:
-    """One font configuration per process, made on first use: building it for every PDF cost about a fifth
-    of each render (bench/RESULTS.md), and web processes that never render should not pay for it."""
-    return FontConfiguration()
-
-
-def render_pdf(html: str) -> bytes:
-    document = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(font_config=font_config())
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from common.db import count_of
+from common.pdf import render_pdf, sha256
 from common.queue import enqueue
 from common.zones import secretariat_date
 from mail.services import email_queue, outgoing_email_cancel
@@ -126,7 +127,7 @@ def certificate_render(*, certificate_id: int) -> bool:
     )
     if certificate is None or certificate.render_status == RenderStatus.RENDERED or certificate.revoked_at:
         return False
-    pdf = rendering.render_pdf(rendering.certificate_html(certificate, sessions=certificate.session_count))
+    pdf = render_pdf(rendering.certificate_html(certificate, sessions=certificate.session_count))
     storage = certificate.pdf.storage
     name = storage.save(
         certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"), ContentFile(pdf)
@@ -137,7 +138,7 @@ def certificate_render(*, certificate_id: int) -> bool:
             .exclude(render_status=RenderStatus.RENDERED)
             .update(
                 pdf=name,
-                sha256=rendering.sha256(pdf),
+                sha256=sha256(pdf),
                 render_status=RenderStatus.RENDERED,
                 rendered_at=timezone.now(),
                 render_attempts=F("render_attempts") + 1,

@@ -13,10 +13,11 @@ from django_ratelimit.decorators import ratelimit
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from common.decorators import secretariat_required
+from common.pdf import sha256
 from common.web import posted
 from projects import selectors as project_selectors
 
-from . import rendering, rules, selectors, services
+from . import rules, selectors, services
 from .forms import IssueForm, ReissueForm, RevokeForm, VerifyForm
 from .models import Certificate, normalise_code
 
@@ -202,7 +203,7 @@ def verify(request, code=None):
             return redirect("certificates:verify", code=normalise_code(form.cleaned_data["code"]))
         uploaded = form.cleaned_data["pdf"]
         context["uploaded"] = True
-        context["certificate"] = selectors.certificate_by_sha256(rendering.sha256(uploaded.read()))
+        context["certificate"] = selectors.certificate_by_sha256(sha256(uploaded.read()))
     return render(
         request,
         "certificates/verify.html",

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from audit.services import audit_log
-from certificates.rendering import PRINT_ORIGIN, StaticOnlyFetcher, font_config
 from common.decorators import role_required, secretariat_required
+from common.pdf import PRINT_ORIGIN, StaticOnlyFetcher, font_config
 from common.spreadsheets import table_csv, table_xlsx
 from nominations import selectors as nomination_selectors
 from projects import selectors as project_selectors

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from certificates import rendering, services
 from certificates.models import Certificate
+from common import pdf
 from tests.factories import ParticipantFactory
 from tests.pages import page_text
 
@@ -101,21 +102,21 @@ def test_what_comes_from_the_database_is_escaped(secretariat, finished_project, 
         "http://example.org/logo.png",
         "https://example.org/static/img/signature.svg",
         "file:///etc/passwd",
-        f"{rendering.PRINT_ORIGIN}/etc/passwd",
-        f"{rendering.PRINT_ORIGIN}/static/../apo_portal/settings/base.py",
-        f"{rendering.PRINT_ORIGIN}/static/%2e%2e/%2e%2e/manage.py",
-        f"{rendering.PRINT_ORIGIN}/static/css/../../../manage.py",
-        f"{rendering.PRINT_ORIGIN}/static/img/does-not-exist.png",
+        f"{pdf.PRINT_ORIGIN}/etc/passwd",
+        f"{pdf.PRINT_ORIGIN}/static/../apo_portal/settings/base.py",
+        f"{pdf.PRINT_ORIGIN}/static/%2e%2e/%2e%2e/manage.py",
+        f"{pdf.PRINT_ORIGIN}/static/css/../../../manage.py",
+        f"{pdf.PRINT_ORIGIN}/static/img/does-not-exist.png",
         "ftp://example.org/file",
     ],
 )
 def test_the_url_fetcher_refuses_the_network_and_every_file_outside_static(url):
-    with pytest.raises(rendering.FetchRefused):
-        rendering.StaticOnlyFetcher().fetch(url)
+    with pytest.raises(pdf.FetchRefused):
+        pdf.StaticOnlyFetcher().fetch(url)
 
 
 def test_the_url_fetcher_reads_the_portals_own_static_files():
-    response = rendering.StaticOnlyFetcher().fetch(f"{rendering.PRINT_ORIGIN}/static/img/signature.svg")
+    response = pdf.StaticOnlyFetcher().fetch(f"{pdf.PRINT_ORIGIN}/static/img/signature.svg")
     assert response.read().startswith(b"<svg") and response.content_type == "image/svg+xml"
 
 

@@ -262,3 +262,45 @@ class Session(models.Model):
                     f"Sessions must fall within the project's dates, {project.start_date:%-d %B} to "
                     f"{project.end_date:%-d %B %Y} ({project.time_zone})."
                 )
+
+
+def notification_version_upload_to(instance, filename):
+    return f"projects/notifications/printed/{uuid.uuid4().hex}.pdf"
+
+
+class NotificationVersion(models.Model):
+    """The notification PDF the portal prints for a public project, one row per version of what it says.
+
+    A request is a pending row (at most one per project), written in the transaction that published or
+    changed the project; the `pdf` queue prints it (projects.tasks), and beat's sweep picks up any the
+    broker never delivered. A change that prints the same text makes no new version."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being printed"
+        PRINTED = "printed", "Printed"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="notification_versions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="1, 2, …: given when printed.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=notification_version_upload_to, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True, help_text="Of what the version says.")
+    size = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="projects_notification_version_number"),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status="pending"),
+                name="projects_one_pending_notification_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} notification, version {self.number or '(pending)'}"

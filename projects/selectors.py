@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Economy
 
-from .models import PUBLIC_STATUSES, Project
+from .models import PUBLIC_STATUSES, NotificationVersion, Project
 from .notifications.reader import NotificationReading, read_notification
 from .rules import before_own_closing_date_q
 
@@ -109,3 +109,12 @@ def project_participation(project: Project) -> dict:
 def notification_reading(text: str) -> NotificationReading:
     """A project read from a notification's text, against the member economies the portal holds."""
     return read_notification(text, Economy.objects.order_by("name").values_list("code", "name"))
+
+
+def notification_versions(project: Project) -> list[NotificationVersion]:
+    """The notification PDFs the portal printed for the project, the latest first."""
+    return list(
+        project.notification_versions.filter(status=NotificationVersion.Status.PRINTED)
+        .only("number", "printed_at", "size", "pdf", "project_id")
+        .order_by("-number")
+    )

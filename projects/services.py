@@ -2,17 +2,25 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, User
 from audit.services import audit_log
 from audit.transitions import transition
+from common.pdf import render_pdf
+from common.queue import enqueue
+from mail.services import email_queue
 
-from . import rules
+from . import rules, tasks  # tasks imports this module back: module imports, so either may load first
 from .changes import project_records_changed_on_commit
-from .models import Project, Session
+from .models import PUBLIC_STATUSES, NotificationVersion, Project, Session
+from .notifications.printing import content_hash, notification_html
 
 Status = Project.Status
 
@@ -100,6 +108,7 @@ def project_update(*, project: Project, actor, data: dict, participating_economi
         changes["participating_economies"] = [sorted(old_economies), sorted(new_economies)]
     if changes:
         audit_log(actor=actor, action="projects.project.updated", target=locked, changes=changes)
+        notification_version_request(locked)
     return locked
 
 
@@ -123,10 +132,12 @@ def project_transition(*, project: Project, actor, to: str, note: str = "") -> P
             raise ProjectTransitionError("Give the reason for cancelling; NPOs will read it.")
         if to == Status.PUBLISHED and locked.published_at is None:
             locked.published_at = timezone.now()
+            first_publication.append(locked)
             return ["published_at"]
         return []
 
-    return transition(
+    first_publication: list[Project] = []
+    moved = transition(
         project,
         to=to,
         actor=actor,
@@ -136,6 +147,36 @@ def project_transition(*, project: Project, actor, to: str, note: str = "") -> P
         prepare=prepare,
         note=note,
     )
+    if to == Status.PUBLISHED:
+        notification_version_request(moved)
+    if first_publication:
+        _publication_emails(moved)
+    return moved
+
+
+def _publication_emails(project: Project) -> None:
+    """The notification's e-mail to the NPO officers of every participating economy, once per officer:
+    what the project is, when nominations close, and where the notification PDF is."""
+    officers = User.objects.filter(
+        role=Role.NPO_OFFICER, is_active=True, npo__economy__in=project.participating_economies.all()
+    ).select_related("npo__economy")
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    for officer in officers:
+        email_queue(
+            key=f"project-published:{project.pk}:{officer.pk}",
+            to=officer.email,
+            subject=f"APO project notification: {project.title} ({project.code})",
+            template="projects/email/published.txt",
+            context={
+                "officer": officer,
+                "economy": officer.npo.economy,
+                "project": project,
+                "zone": officer.time_zone,
+                "project_url": base + reverse("projects:detail", args=[project.code]),
+                "notification_url": base + reverse("projects:notification", args=[project.code]),
+            },
+            project=project,
+        )
 
 
 def project_publish(*, project: Project, actor) -> Project:
@@ -166,3 +207,69 @@ def program_save(*, project: Project, actor, formset) -> None:
             target=project,
             changes={"added": added, "changed": changed, "removed": removed},
         )
+        notification_version_request(project)
+
+
+# --- the notification PDF the portal prints ------------------------------------------------------------------
+
+
+def notification_version_request(project: Project) -> None:
+    """Ask for the notification of a public project to be printed (again), after the caller's transaction
+    commits. At most one request waits per project; printing compares what the project says now with the
+    last version, so asking when nothing printed has changed costs a comparison, not a version."""
+    if project.status not in PUBLIC_STATUSES:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a request already waiting must not spoil the caller's work
+            version = NotificationVersion.objects.create(project=project)
+    except IntegrityError:
+        return  # one is waiting already; it will print what the project says when it runs
+    transaction.on_commit(lambda: enqueue(tasks.print_notification, version.pk))
+
+
+def notification_version_print(*, version_id: int) -> NotificationVersion | None:
+    """Print a pending version: the PDF of what the project says now, numbered after the last printed one;
+    or, if that says the same, nothing (the request is removed). Idempotent: a version no longer pending
+    (printed by another worker, or removed) is left alone."""
+    with transaction.atomic():
+        version = (
+            NotificationVersion.objects.select_for_update(skip_locked=True)
+            .filter(pk=version_id, status=NotificationVersion.Status.PENDING)
+            .select_related("project__hosting_economy")
+            .first()
+        )
+        if version is None:
+            return None
+        project = version.project
+        digest = content_hash(project)
+        last = project.notification_versions.filter(status=NotificationVersion.Status.PRINTED).first()
+        if last and last.content_sha256 == digest:
+            version.delete()
+            return None
+        number = (last.number if last else 0) + 1
+        printed_at = timezone.now()
+        pdf = render_pdf(notification_html(project, version=number, printed_at=printed_at))
+        version.pdf.save(f"{project.code}-notification-v{number}.pdf", ContentFile(pdf), save=False)
+        version.status = NotificationVersion.Status.PRINTED
+        version.number, version.printed_at, version.content_sha256, version.size = number, printed_at, digest, len(pdf)
+        version.attempts += 1
+        version.error = ""
+        version.save()
+        return version
+
+
+def notification_version_failed(*, version_id: int, error: str, final: bool) -> None:
+    """Record a failed attempt; the last one marks the version failed (shown to the Secretariat), so that
+    the next change of the project asks again."""
+    changes = {"attempts": models.F("attempts") + 1, "error": error[:2000]}
+    if final:
+        changes["status"] = NotificationVersion.Status.FAILED
+    NotificationVersion.objects.filter(pk=version_id, status=NotificationVersion.Status.PENDING).update(**changes)
+
+
+def notification_versions_pending_overdue(*, older_than=datetime.timedelta(minutes=1)) -> list[int]:
+    return list(
+        NotificationVersion.objects.filter(
+            status=NotificationVersion.Status.PENDING, requested_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)[:500]
+    )

@@ -59,6 +59,7 @@ def project_detail(request, code):
     context = {
         "project": project,
         "program": selectors.project_sessions_by_day(project),
+        "notification_versions": selectors.notification_versions(project),
         **selectors.project_participation(project),
     }
     user = request.user
@@ -70,15 +71,27 @@ def project_detail(request, code):
 
 
 def notification_download(request, code):
+    """The project's notification: the signed PDF the Secretariat uploaded where there is one, else the
+    latest version the portal printed (the link the publication e-mail gives)."""
     project = selectors.project_get_for_viewer(user=request.user, code=code)
-    if not project.notification_document:
-        raise Http404("This project has no signed notification.")
-    return FileResponse(
-        project.notification_document.open("rb"),
-        as_attachment=True,
-        filename=f"{project.code}-notification.pdf",
-        content_type="application/pdf",
-    )
+    if project.notification_document:
+        return _pdf_response(project.notification_document, f"{project.code}-notification.pdf")
+    versions = selectors.notification_versions(project)
+    if not versions:
+        raise Http404("This project's notification is being printed: try again in a minute.")
+    return _pdf_response(versions[0].pdf, f"{project.code}-notification-v{versions[0].number}.pdf")
+
+
+def notification_version_download(request, code, number: int):
+    project = selectors.project_get_for_viewer(user=request.user, code=code)
+    version = next((v for v in selectors.notification_versions(project) if v.number == number), None)
+    if version is None:
+        raise Http404("This project has no such version of its notification.")
+    return _pdf_response(version.pdf, f"{project.code}-notification-v{number}.pdf")
+
+
+def _pdf_response(file, filename: str) -> FileResponse:
+    return FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 @secretariat_required

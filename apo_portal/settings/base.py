@@ -386,11 +386,13 @@ CELERY_TASK_ROUTES = {
     "mail.tasks.*": {"queue": "email"},
     "nominations.tasks.*": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
+    "projects.tasks.*": {"queue": "pdf"},
 }
 # Beat scans the database for due work; nothing relies on long ETAs.
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "mail.tasks.deliver_pending_emails", "schedule": 60.0},
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    "print-pending-notifications": {"task": "projects.tasks.print_pending_notifications", "schedule": 60.0},
     "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
     "rebuild-report-figures": {"task": "reports.tasks.rebuild_figures", "schedule": crontab(hour=3, minute=15)},
 }

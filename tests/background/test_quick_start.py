@@ -60,6 +60,12 @@ def _rendered_pdf(var: pathlib.Path) -> pathlib.Path | None:
     return var / "private" / row[0] if row else None
 
 
+def _printed_notification(var: pathlib.Path) -> pathlib.Path | None:
+    with sqlite3.connect(var / "db.sqlite3", timeout=30) as connection:
+        row = connection.execute("SELECT pdf FROM projects_notificationversion WHERE status = 'printed'").fetchone()
+    return var / "private" / row[0] if row else None
+
+
 def test_the_quick_start_serves_its_port_writes_mail_to_files_and_stops_on_ctrl_c(tmp_path):
     var, port = tmp_path / "var", _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -97,6 +103,17 @@ def test_the_quick_start_serves_its_port_writes_mail_to_files_and_stops_on_ctrl_
         )
         assert subject in mail[0].read_bytes()
         assert f"{var}/mail/" in (tmp_path / "run.log").read_text()  # the start says where to read it
+
+        # Publishing a demo project printed its notification on the PDF worker and told the NPOs.
+        notification = _wait_for(lambda: _printed_notification(var), 180, "a demo project's notification was printed")
+        text = subprocess.run(["pdftotext", str(notification), "-"], capture_output=True, text=True, check=True).stdout
+        assert "ASIAN PRODUCTIVITY ORGANIZATION" in text and "1. Objectives" in text
+        published = b"Subject: APO project notification: "
+        _wait_for(
+            lambda: any(published in m.read_bytes() for m in (var / "mail").glob("*.log")),
+            120,
+            "a publication e-mail was written to var/mail",
+        )
     finally:
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
         try:

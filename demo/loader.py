@@ -164,6 +164,7 @@ class DemoProject:
     qualifications: str
     objectives: str
     background: str
+    sections: dict  # the notification's sections 3 to 5 and its signature, as the project's field names
     status: str
     cancel_reason: str
     sessions: tuple[DemoSession, ...]
@@ -204,6 +205,7 @@ def _demo_project(row: dict, *, today: datetime.date | None) -> DemoProject:
         qualifications=row["qualifications"],
         objectives=row["objectives"],
         background=row["background"],
+        sections=dict(row.get("sections") or {}),
         status=row["status"],
         cancel_reason=row["cancel_reason"],
         sessions=tuple(
@@ -469,6 +471,7 @@ def _project_data(spec: DemoProject, economies: dict[str, Economy]) -> dict:
         "qualifications": spec.qualifications,
         "objectives": spec.objectives,
         "background": spec.background,
+        **spec.sections,
         "nomination_closes_at": end_of_day(spec.closing_date, spec.time_zone),
     }
 

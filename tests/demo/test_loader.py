@@ -158,6 +158,11 @@ def test_the_public_sector_workshop_is_the_2022_notification(demo):
     assert "postpandemic era" in project.objectives
     assert project.background.count("\n\n") == 2
     assert project.status == Status.COMPLETED
+    # The notification's sections 3 to 5 and its signature (issue 18), as the seed prints them.
+    assert project.methodology.startswith("The duration of each day’s sessions will be around three hours")
+    assert project.financial_arrangements.split("\n\n")[1].startswith("b. The host country will meet")
+    assert project.implementation_procedures.startswith("Please refer to the implementation procedures")
+    assert (project.signatory_name, project.signatory_title) == ("Dr. AKP Mochtan", "Secretary-General")
 
     program = selectors.project_sessions_by_day(project)
     assert [day for day, _ in program] == [

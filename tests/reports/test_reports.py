@@ -3,8 +3,6 @@
 import csv
 import datetime
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -19,6 +17,7 @@ from reports import selectors
 from reports.selectors import Filters
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
 from tests.pages import page_text
+from tests.pdfs import pdf_text
 
 S = Nomination.Status
 # Marked, so pytest-django runs these before the transactional tests, which flush the member economies.
@@ -213,12 +212,8 @@ def test_the_project_report_page_and_pdf(login, secretariat, dataset, tmp_path):
     assert "Valid 1" in page and "Revoked 1" in page and "Sri Lanka 3 2 / 2 0" in page
     pdf = client.get(reverse("reports:project_pdf", args=[a.code]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
-    if shutil.which("pdftotext"):
-        (tmp_path / "r.pdf").write_bytes(pdf.content)
-        text = " ".join(
-            subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout.split()
-        )
-        assert "Workshop A" in text and "Attendance per session" in text
+    text = pdf_text(pdf.content)
+    assert "Workshop A" in text and "Attendance per session" in text
 
 
 @pytest.mark.parametrize("role", ["secretariat", "npo_officer"])

@@ -7,6 +7,11 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+# The portal's stylesheet, from Bootstrap's Sass sources and static/css/portal.css (scripts/build-assets).
+COPY scripts/build-assets scripts/
+COPY assets/ assets/
+COPY static/css/portal.css static/css/
+RUN scripts/build-assets
 
 # --- The portal -------------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
@@ -32,6 +37,7 @@ RUN pip install -r requirements/base.txt
 
 COPY --from=assets /build/node_modules/ node_modules/
 COPY . .
+COPY --from=assets /build/build/ build/
 
 # collectstatic imports the production settings, which refuse to start without these; the values are
 # placeholders that exist only in this build step and never reach the running containers.

@@ -222,8 +222,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    # The portal's stylesheet, built from Bootstrap's Sass sources by scripts/build-assets (git-ignored).
+    BASE_DIR / "build" / "static",
+    ("vendor/bootstrap/js", NODE_MODULES / "bootstrap" / "dist" / "js"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]

@@ -1,3 +1,16 @@
+// The navigation menu on a narrow screen: a button with data-portal-toggle="#id" shows and hides that element
+// (Bootstrap's .collapse/.show classes), in place of Bootstrap's 80 KB script bundle.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-portal-toggle]");
+    var target = button && document.querySelector(button.dataset.portalToggle);
+    if (!target) return;
+    var open = target.classList.toggle("show");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+
 // The visitor's time zone (PRODUCT.md rule 13). Tell the portal in a cookie, so that the next pages come
 // in it; and where the portal had to guess the zone for this page (no profile decided it: a new visitor,
 // or one whose browser moved), rewrite the page's times into it now, so that the first page is right too.

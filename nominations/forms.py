@@ -118,10 +118,12 @@ class NominationForm(forms.ModelForm):
                     sniff_document_type(uploaded)
                 except UnacceptableFile as error:
                     self.add_error(f"document_{kind}", str(error))
-        if self.submitting and self.project is not None and not self.errors:
+        if self.submitting and self.project is not None:
+            # Told with the other errors, so that one round trip shows everything to put right.
             missing = rules.missing_documents(self.project, set(self.held) | set(self.documents()))
             for kind in missing:
-                self.add_error(f"document_{kind}", "Required before the nomination can be submitted.")
+                if f"document_{kind}" not in self.errors:  # a refused file says why already
+                    self.add_error(f"document_{kind}", "Required before the nomination can be submitted.")
             if missing:
                 name = cleaned.get("full_name") or "The candidate"
                 raise forms.ValidationError(

@@ -39,19 +39,19 @@ def document_names(kinds) -> str:
 
 
 @register.inclusion_tag("nominations/_document_checklist.html")
-def document_checklist(project, attachments) -> dict:
+def document_checklist(project, attachments, compact=False) -> dict:
     """`{% document_checklist project attachments %}`: each document the project requires, held or
-    missing (`rules.missing_documents`), and any optional one held."""
+    missing (`rules.missing_documents`), and any optional one held; `compact=True`, for a table's cell,
+    says only what is still lacking."""
     held = {getattr(a, "kind", a) for a in attachments}
-    missing = set(rules.missing_documents(project, held))
-    required = set(rules.required_documents(project))
-    return {
-        "checklist": [
-            {"label": label, "held": kind in held, "required": kind in required}
-            for kind, label in Attachment.Kind.choices
-            if kind in required or kind in held or kind in missing
-        ]
-    }
+    missing = rules.missing_documents(project, held)
+    checklist = [
+        {"label": label, "held": kind in held}
+        for kind, label in Attachment.Kind.choices
+        if kind in held or kind in missing
+    ]
+    lacking = [{"label": Attachment.Kind(kind).label} for kind in missing]
+    return {"checklist": checklist, "lacking": lacking, "compact": compact}
 
 
 def _kind_label(kind) -> str:

@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 
 from accounts.models import Economy
 
-from .models import NominationDocument, Project, Session, end_of_day
+from .models import NominationDocument, Project, Session, end_of_day, every_nomination_document
 
 
 class CatalogueFilterForm(forms.Form):
@@ -106,6 +106,8 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["nomination_closes_at"] = self.instance.closing_date
+        else:  # a new project requires every document unless the Secretariat unticks some
+            self.initial.setdefault("required_documents", every_nomination_document())
         self.fields["code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
         self.fields["notification_document"].widget.attrs["accept"] = ".pdf,application/pdf"
         self.helper = FormHelper()

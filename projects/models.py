@@ -180,6 +180,11 @@ class Project(models.Model):
         return (self.end_date - self.start_date).days + 1
 
     @property
+    def required_document_labels(self) -> list[str]:
+        """'Biodata form', 'Curriculum vitae', ...: what a nomination must carry, in the documents' order."""
+        return [label for kind, label in NominationDocument.choices if kind in (self.required_documents or ())]
+
+    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 

@@ -8,7 +8,14 @@ import pytest
 
 from nominations.models import Attachment, Nomination
 from tests.browser.walk import log_in
-from tests.factories import DOCUMENT_PDF, NominationFactory, NPOOfficerFactory, ProjectFactory, document_file
+from tests.factories import (
+    DOCUMENT_PDF,
+    NominationFactory,
+    NPOOfficerFactory,
+    ProjectFactory,
+    SecretariatFactory,
+    document_file,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,3 +182,14 @@ def test_a_candidate_nominated_before_is_found_and_prefilled_at_1280_and_390_pix
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("npo-nominations-checklist-1280")
     assert Nomination.objects.get(project=project).attachments.get().original_name == "Chamari-CV-2025.pdf"
+
+
+def test_the_secretariat_sees_every_document_required_by_default_in_a_new_project(live_server, page, screenshot):
+    SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")
+    log_in(page, live_server.url, "officer@apo-tokyo.org")
+    page.goto(f"{live_server.url}/manage/projects/new/")
+    for label in ("Biodata form", "Curriculum vitae", "Endorsement letter"):
+        assert page.get_by_label(label, exact=True).is_checked()
+    page.get_by_text("Documents required with a nomination").scroll_into_view_if_needed()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("project-form-required-documents-390")

@@ -64,6 +64,12 @@ def test_a_project_requires_every_document_by_default_in_the_documents_order():
     assert rules.missing_documents(project, ["cv", "endorsement"]) == []
 
 
+def test_the_project_page_says_which_documents_a_nomination_needs(client):
+    project = ProjectFactory(required_documents=["cv", "endorsement"])
+    page = page_text(client.get(reverse("projects:detail", args=[project.code])))
+    assert "each with: curriculum vitae, endorsement letter." in page
+
+
 def test_a_project_accepts_only_the_known_documents():
     project = ProjectFactory(required_documents=["cv", "passport"])
     with pytest.raises(Exception, match="Choose among the biodata form, CV and endorsement letter"):

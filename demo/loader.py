@@ -38,6 +38,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -542,6 +543,17 @@ def _move(project: Project, to: str, spec: DemoProject, run: _Run) -> Project:
     return project_transition(project=project, actor=run.secretariat, to=to, note=note)
 
 
+def _demo_documents(candidate: Candidate, kinds) -> dict:
+    """A one-page stand-in PDF for each kind of document, named as an NPO's files are."""
+    name = "-".join(candidate.full_name.split())
+    return {
+        kind: ContentFile(
+            b"%PDF-1.4\n% APO Portal demo document: " + kind.encode() + b"\n%%EOF\n", name=f"{name}-{kind}.pdf"
+        )
+        for kind in kinds
+    }
+
+
 def _nominate(project: Project, spec: DemoProject, run: _Run) -> bool:
     """The NPOs' part: each nominating economy's officer nominates its candidates in order, as drafts or
     submitted, then withdraws those the demo has withdrawn. Decisions are the Secretariat's, later."""
@@ -563,11 +575,14 @@ def _nominate(project: Project, spec: DemoProject, run: _Run) -> bool:
             data["expectations"] = expectations[(demo.priority_rank - 1) % len(expectations)].format(
                 focus=spec.focus, organization=candidate.organization
             )
+            submit = demo.status != NominationStatus.DRAFT
             nomination = nomination_create(
                 actor=run.officer_of(demo.economy),
                 project=project,
                 data=data,
-                submit=demo.status != NominationStatus.DRAFT,
+                submit=submit,
+                # A draft has only its biodata form yet: the NPO's checklist shows what it lacks.
+                documents=_demo_documents(candidate, project.required_documents if submit else ["biodata"]),
             )
             if demo.status == NominationStatus.WITHDRAWN:
                 withdrawn.append(nomination)

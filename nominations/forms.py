@@ -7,6 +7,7 @@ from accounts.email_address import InvalidEmailAddress, normalize_email
 from accounts.models import Economy
 from projects.models import end_of_day
 
+from . import rules
 from .files import MAX_ATTACHMENT_BYTES, UnacceptableFile, sniff_document_type
 from .models import Attachment, Nomination
 from .services import CANDIDATE_FIELDS
@@ -14,8 +15,19 @@ from .services import CANDIDATE_FIELDS
 Status = Nomination.Status
 
 
+DOCUMENT_FORMATS = f"PDF, Word (.docx) or Excel (.xlsx), at most {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB"
+# What a nomination started from an earlier one takes of it: the person, not what they expect of this project.
+PREFILLED_FROM_EARLIER = [field for field in CANDIDATE_FIELDS if field != "expectations"]
+
+
 class NominationForm(forms.ModelForm):
-    """The candidate, as the biodata form asks. Status, economy, rank and owner are never taken from here."""
+    """The candidate, as the biodata form asks, and their documents (`document_<kind>`), uploaded with it.
+    Status, economy, rank and owner are never taken from here.
+
+    `source`: an earlier nomination of the economy the form starts from (its details are the initial
+    values; each of its documents may be reused, `reuse_<kind>`). `submitting`: the officer asked to
+    submit, so every document the project requires must be held, uploaded or reused
+    (`rules.missing_documents`, which the submit service checks as well)."""
 
     class Meta:
         model = Nomination
@@ -32,9 +44,32 @@ class NominationForm(forms.ModelForm):
 
     LONG_TEXT_LIMIT = 4000
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, project=None, source=None, submitting=False, **kwargs):
+        if source is not None and not kwargs.get("instance"):
+            kwargs["initial"] = {field: getattr(source, field) for field in PREFILLED_FROM_EARLIER}
         super().__init__(*args, **kwargs)
         self.project = project
+        self.source = source
+        self.submitting = submitting
+        self.held = {a.kind: a for a in self.instance.attachments.all()} if self.instance.pk else {}
+        earlier = {a.kind: a for a in source.attachments.all()} if source is not None else {}
+        required = rules.required_documents(project) if project is not None else []
+        for kind, label in Attachment.Kind.choices:
+            held = self.held.get(kind)
+            self.fields[f"document_{kind}"] = forms.FileField(
+                label=f"{label}{' (required)' if kind in required else ' (optional)'}",
+                required=False,
+                help_text=(f"Held: {held.original_name}. Choose a file only to replace it. " if held else "")
+                + f"{DOCUMENT_FORMATS}.",
+                widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx"}),
+            )
+            if kind in earlier and not held:
+                self.fields[f"reuse_{kind}"] = forms.BooleanField(
+                    required=False,
+                    initial=False,
+                    label=f"The candidate still holds it: reuse {earlier[kind].original_name} ({source.project.code})",
+                )
+        self.earlier = earlier
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         for name in ("education", "experience", "expectations"):
             # A biodata answer is a few paragraphs; a 10,000-character paste is a mistake (or worse).
@@ -66,6 +101,46 @@ class NominationForm(forms.ModelForm):
     def validate_unique(self):
         # The project is not a form field; clean_email and the service check the one-candidate rule.
         pass
+
+    def document_fields(self):
+        """Each kind's file field and, for a nomination started from an earlier one, its reuse box."""
+        return [
+            (self[f"document_{kind}"], self[f"reuse_{kind}"] if f"reuse_{kind}" in self.fields else None)
+            for kind in Attachment.Kind.values
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind in Attachment.Kind.values:
+            uploaded = cleaned.get(f"document_{kind}")
+            if uploaded:
+                try:
+                    sniff_document_type(uploaded)
+                except UnacceptableFile as error:
+                    self.add_error(f"document_{kind}", str(error))
+        if self.submitting and self.project is not None:
+            # Told with the other errors, so that one round trip shows everything to put right.
+            missing = rules.missing_documents(self.project, set(self.held) | set(self.documents()))
+            for kind in missing:
+                if f"document_{kind}" not in self.errors:  # a refused file says why already
+                    self.add_error(f"document_{kind}", "Required before the nomination can be submitted.")
+            if missing:
+                name = cleaned.get("full_name") or "The candidate"
+                raise forms.ValidationError(
+                    rules.missing_documents_message(full_name=name, project=self.project, missing=missing)
+                )
+        return cleaned
+
+    def documents(self) -> dict:
+        """For the services: each kind uploaded, or reused from the earlier nomination (a new file wins)."""
+        chosen = {}
+        for kind in Attachment.Kind.values:
+            uploaded = self.cleaned_data.get(f"document_{kind}")
+            if uploaded:
+                chosen[kind] = uploaded
+            elif self.cleaned_data.get(f"reuse_{kind}") and kind in self.earlier:
+                chosen[kind] = self.earlier[kind]
+        return chosen
 
 
 class AttachmentForm(forms.Form):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from projects.models import NominationDocument
+
 from .files import ascii_name_slug, unicode_name_slug
 
 
@@ -154,10 +156,7 @@ def attachment_upload_to(instance, filename):
 class Attachment(models.Model):
     """A document the NPO uploads with a nomination, stored privately under a generated name."""
 
-    class Kind(models.TextChoices):
-        BIODATA = "biodata", "Biodata form"
-        CV = "cv", "Curriculum vitae"
-        ENDORSEMENT = "endorsement", "Endorsement letter"
+    Kind = NominationDocument  # what a project may require (projects/models.py)
 
     class FileType(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest, Now
 from common.zones import reader_time_text
 from projects.models import Project
 
-from .models import DECISIONS, SEEN_AS_THEY_ARE, DeadlineExtension, Nomination
+from .models import DECISIONS, SEEN_AS_THEY_ARE, Attachment, DeadlineExtension, Nomination
 
 Status = Nomination.Status
 
@@ -195,6 +195,49 @@ def ranking_is_open(*, project, economy_id: int, is_open: bool) -> bool:
     if not is_open:
         return False
     return not Nomination.objects.filter(project=project, status__in=DECISIONS).exists()
+
+
+# ---------------------------------------------------------------- the documents a project requires
+#
+# A nomination is submitted only with every document its project requires (`Project.required_documents`,
+# default all three). The submit service refuses without them; the form, the nomination's page and the
+# NPO's list ask the same predicate, so a page shows what is missing before the server would say so.
+
+
+def required_documents(project: Project) -> list[str]:
+    """The kinds of document `project` requires, in the documents' own order."""
+    wanted = set(project.required_documents or ())
+    return [kind for kind in Attachment.Kind.values if kind in wanted]
+
+
+def missing_documents(project: Project, present) -> list[str]:
+    """The required kinds not among `present` (kinds held, or about to be)."""
+    held = set(present)
+    return [kind for kind in required_documents(project) if kind not in held]
+
+
+def document_names(kinds) -> str:
+    """'the curriculum vitae and endorsement letter': kinds as a sentence says them."""
+    names = [Attachment.Kind(kind).label.lower() for kind in kinds]
+    if len(names) > 1:
+        names = [", ".join(names[:-1]) + " and " + names[-1]]
+    return f"the {names[0]}" if names else ""
+
+
+def missing_documents_message(*, full_name: str, project: Project, missing) -> str:
+    return (
+        f"{full_name} cannot be submitted yet: add {document_names(missing)}. "
+        f"{project.code} requires {document_names(required_documents(project))}."
+    )
+
+
+def ensure_documents_for_submission(nomination: Nomination, *, present) -> None:
+    """Refuse (NominationError naming what is missing) to submit without a required document."""
+    missing = missing_documents(nomination.project, present)
+    if missing:
+        raise NominationError(
+            missing_documents_message(full_name=nomination.full_name, project=nomination.project, missing=missing)
+        )
 
 
 # ---------------------------------------------------------------- what the Secretariat may do

@@ -1,8 +1,9 @@
 """Reads of nominations that depend on who is asking. Views reach nominations only through these, so
 that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
-from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy, User
@@ -80,13 +81,76 @@ def projects_open_to_economy(economy: Economy) -> QuerySet[Project]:
 
 
 def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomination]:
-    """One economy's nominations for a project in the NPO's order of priority; withdrawn ones last."""
+    """One economy's nominations for a project in the NPO's order of priority; withdrawn ones last. Each
+    has `document_kinds`, the kinds of document it holds (for the checklist of what it lacks), read in one
+    query more for the whole list."""
     return (
         Nomination.objects.filter(project=project, economy_id=economy_id)
         .annotate(attachment_count=Count("attachments"))
         .annotate(is_withdrawn=Case(When(status=Status.WITHDRAWN, then=1), default=0))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.only("pk", "nomination_id", "kind"), to_attr="held")
+        )
         .order_by("is_withdrawn", "priority_rank", "id")
     )
+
+
+# ---------------------------------------------------------------- a candidate nominated before
+#
+# An officer may start a nomination from a candidate their economy nominated for an earlier project, and
+# sees that candidate's APO history. Every read here starts from `nominations_visible_to(user)`, so an
+# officer reaches only their own economy's candidates: another economy's id is a 404, its people never
+# appear in a search.
+
+EARLIER_CANDIDATES_SHOWN = 10
+
+
+def earlier_candidates(*, user, query: str, project: Project) -> list[Nomination]:
+    """Candidates the officer's economy nominated for other projects whose name or e-mail contains
+    `query` (two characters at least), the latest nomination of each person (by e-mail), newest first."""
+    query = " ".join(query.split())
+    if len(query) < 2 or not user.is_npo_officer:
+        return []
+    found = (
+        nominations_visible_to(user)
+        .filter(economy_id=user.economy_id)
+        .exclude(project=project)
+        .filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+        .order_by("-created_at", "-id")
+    )
+    people: dict[str, Nomination] = {}
+    for nomination in found[: EARLIER_CANDIDATES_SHOWN * 5]:
+        people.setdefault(nomination.email, nomination)
+    return list(people.values())[:EARLIER_CANDIDATES_SHOWN]
+
+
+def earlier_nomination_get(*, user, pk) -> Nomination:
+    """An earlier nomination of the officer's own economy to start from, with its attachments; 404 for
+    any other (another economy's, a made-up id)."""
+    if not user.is_npo_officer or not str(pk).isascii() or not str(pk).isdigit():
+        raise Http404
+    return get_object_or_404(
+        nominations_visible_to(user).filter(economy_id=user.economy_id).prefetch_related("attachments"), pk=pk
+    )
+
+
+def candidate_history(*, user, email: str, exclude_pk: int | None = None) -> QuerySet[Nomination]:
+    """The candidate's APO history as `user` may see it: their nominations (by exact e-mail) for every
+    project, newest first, each with its valid certificate if one is issued (`certificate_pk`,
+    `certificate_serial`). An officer sees only their own economy's (`nominations_visible_to`)."""
+    valid = Q(certificates__revoked_at__isnull=True, certificates__rendered_at__isnull=False)
+    history = (
+        nominations_visible_to(user)
+        .filter(email=email)
+        .annotate(
+            certificate_pk=Max("certificates__pk", filter=valid),
+            certificate_serial=Max("certificates__serial", filter=valid),
+        )
+        .order_by("-project__start_date", "-id")
+    )
+    if exclude_pk is not None:
+        history = history.exclude(pk=exclude_pk)
+    return history
 
 
 def review_nominations(*, project: Project, economy=None, status="", gender="", organization_type="") -> QuerySet:

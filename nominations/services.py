@@ -8,6 +8,7 @@ selection never exceeds a limit (PRODUCT.md rule 3)."""
 import hashlib
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -105,14 +106,23 @@ def _save_checked(nomination: Nomination, **save_kwargs) -> None:
 
 
 @transaction.atomic
-def nomination_create(*, actor: User, project: Project, data: dict, submit: bool = False) -> Nomination:
-    """An NPO officer nominates a candidate for their own economy, as a draft or submitted at once.
+def nomination_create(
+    *, actor: User, project: Project, data: dict, submit: bool = False, documents: dict | None = None
+) -> Nomination:
+    """An NPO officer nominates a candidate for their own economy, as a draft or submitted at once, with
+    its documents: `documents` maps a kind (`Attachment.Kind`) to an uploaded file, or to an attachment of
+    an earlier nomination of the economy to copy (the officer says the candidate still holds it).
 
     The candidate goes to the end of the economy's priority list; overseas or local follows from the
-    economy. Side effects: audit entries `created` (and `submitted`)."""
+    economy. Submitting without a document the project requires is refused before anything is written.
+    Side effects: audit entries `created`, `attachment_uploaded` per document (and `submitted`)."""
     project = _lock_project(project)
     economy_id = actor.economy_id
     rules.ensure_npo_may_nominate(actor, project=project, economy_id=economy_id)
+    documents = documents or {}
+    if submit:
+        candidate = Nomination(project=project, full_name=_candidate_data(data).get("full_name", ""))
+        rules.ensure_documents_for_submission(candidate, present=documents)
     last_rank = (
         Nomination.objects.filter(project=project, economy_id=economy_id)
         .exclude(status=Status.WITHDRAWN)
@@ -131,21 +141,31 @@ def nomination_create(*, actor: User, project: Project, data: dict, submit: bool
     )
     _save_checked(nomination)
     _record(actor=actor, nomination=nomination, action="created")
+    _store_documents(actor=actor, nomination=nomination, documents=documents)
     if submit:
         nomination = nomination_submit(actor=actor, nomination=nomination)
     return nomination
 
 
 @transaction.atomic
-def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nomination:
-    """An NPO officer corrects a draft or submitted nomination before the closing date.
+def nomination_update(
+    *, actor: User, nomination: Nomination, data: dict, documents: dict | None = None, submit: bool = False
+) -> Nomination:
+    """An NPO officer corrects a draft or submitted nomination before the closing date, replaces or adds
+    documents (`documents` as in `nomination_create`) and, for a draft, may submit it in the same step:
+    refused, with nothing changed, if a required document would still be missing.
 
-    Side effects: audit entry `updated` with old and new values."""
+    Side effects: audit entries `updated` with old and new values, `attachment_uploaded` per document
+    (and `submitted`)."""
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
     rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
     if not rules.npo_may_edit(actor, nomination, is_open=True):
         raise NominationError(f"A {_seen_label(actor, nomination)} nomination cannot be edited.")
+    documents = documents or {}
+    if submit and nomination.status == Status.DRAFT:
+        held = set(nomination.attachments.values_list("kind", flat=True))
+        rules.ensure_documents_for_submission(nomination, present=held | set(documents))
     changes = {}
     for field, new in _candidate_data(data).items():
         old = getattr(nomination, field)
@@ -155,7 +175,34 @@ def nomination_update(*, actor: User, nomination: Nomination, data: dict) -> Nom
     if changes:
         _save_checked(nomination)
         _record(actor=actor, nomination=nomination, action="updated", changes=changes)
+    _store_documents(actor=actor, nomination=nomination, documents=documents)
+    if submit and nomination.status == Status.DRAFT:
+        nomination = nomination_submit(actor=actor, nomination=nomination)
     return nomination
+
+
+def _store_documents(*, actor: User, nomination: Nomination, documents: dict) -> None:
+    """Each document through `attachment_upload` (its checks of type, size and name), a copy of an earlier
+    nomination's attachment as much as a new upload; the earlier one stays as it is."""
+    for kind, document in documents.items():
+        if isinstance(document, Attachment):
+            with _copy_of(actor=actor, attachment=document, kind=kind) as copy:
+                attachment_upload(
+                    actor=actor, nomination=nomination, kind=kind, uploaded=copy, copied_from=document.nomination_id
+                )
+        else:
+            attachment_upload(actor=actor, nomination=nomination, kind=kind, uploaded=document)
+
+
+def _copy_of(*, actor: User, attachment: Attachment, kind: str) -> File:
+    """The stored file of an attachment of the officer's own economy, to upload again under `kind`."""
+    # The view found it through a selector scoped to the officer's economy; the service checks it again,
+    # so that no path copies another economy's document.
+    if not actor.is_npo_officer or attachment.nomination.economy_id != actor.economy_id:
+        raise PermissionDenied("Only a document of your own economy's candidates can be reused.")
+    if attachment.kind != kind:
+        raise NominationError("A document is reused only as the same kind of document.")
+    return File(attachment.file.open("rb"), name=attachment.original_name)
 
 
 def _move(*, actor, nomination: Nomination, to: str, allowed, refusal, note: str = "", prepare=None) -> Nomination:
@@ -186,15 +233,23 @@ def _move(*, actor, nomination: Nomination, to: str, allowed, refusal, note: str
 
 @transaction.atomic
 def nomination_submit(*, actor: User, nomination: Nomination) -> Nomination:
-    """The NPO submits a draft to the Secretariat. Side effects: audit entry `submitted`."""
+    """The NPO submits a draft to the Secretariat, only with every document its project requires
+    (`rules.ensure_documents_for_submission`). Side effects: audit entry `submitted`."""
     project = _lock_project(nomination.project)
     rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
+
+    def with_documents(locked: Nomination) -> list[str]:
+        held = locked.attachments.values_list("kind", flat=True)
+        rules.ensure_documents_for_submission(locked, present=held)
+        return []
+
     return _move(
         actor=actor,
         nomination=nomination,
         to=Status.SUBMITTED,
         allowed=lambda locked: rules.npo_transitions(actor, locked, is_open=True),
         refusal=lambda locked: f"A {_seen_label(actor, locked)} nomination cannot be submitted.",
+        prepare=with_documents,
     )
 
 
@@ -380,9 +435,12 @@ def deadline_extension_grant(*, actor: User, project: Project, economy, closes_a
 
 
 @transaction.atomic
-def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploaded) -> Attachment:
+def attachment_upload(
+    *, actor: User, nomination: Nomination, kind: str, uploaded, copied_from: int | None = None
+) -> Attachment:
     """Store a biodata form, CV or endorsement letter, judged by content, under a generated name.
-    A new upload of the same kind replaces the old file. Side effects: audit entry `attachment_uploaded`."""
+    A new upload of the same kind replaces the old file. `copied_from`: the earlier nomination whose
+    document this is a copy of. Side effects: audit entry `attachment_uploaded`."""
     project = _lock_project(nomination.project)
     nomination = _lock_nomination(nomination)
     rules.ensure_npo_may_nominate(actor, project=project, economy_id=nomination.economy_id)
@@ -414,7 +472,8 @@ def attachment_upload(*, actor: User, nomination: Nomination, kind: str, uploade
         actor=actor,
         nomination=nomination,
         action="attachment_uploaded",
-        changes={"kind": kind, "file_type": file_type, "sha256": attachment.sha256},
+        changes={"kind": kind, "file_type": file_type, "sha256": attachment.sha256}
+        | ({"copied_from": copied_from} if copied_from else {}),
     )
     return attachment
 

@@ -64,63 +64,107 @@ def economy_nominations(request, code):
     return render(request, template, context)
 
 
+def _earlier_source(request):
+    """The earlier nomination of the officer's economy a new one starts from (`?from=` on the page, the
+    form's `from` when posted), or None; 404 for anything else (PRODUCT.md rule 8)."""
+    pk = (request.POST if request.method == "POST" else request.GET).get("from", "")
+    return selectors.earlier_nomination_get(user=request.user, pk=pk) if pk else None
+
+
+def _form_page(request, *, project, form, nomination, may_change, source=None, query=""):
+    """The nomination form, with the candidate's APO history and, for a new one, the search for a
+    candidate nominated before."""
+    person = nomination or source
+    is_open = rules.nominations_are_open(project=project, economy_id=request.user.economy_id)
+    context = {
+        "form": form,
+        "project": project,
+        "nomination": nomination,
+        "source": source,
+        "query": query,
+        "earlier": selectors.earlier_candidates(user=request.user, query=query, project=project),
+        "candidate_history": selectors.candidate_history(
+            user=request.user, email=person.email, exclude_pk=nomination.pk if nomination else None
+        )
+        if person
+        else [],
+        "required_documents": rules.required_documents(project),
+        "is_open": is_open,
+        "may_change": may_change(is_open),
+        "closes_at": rules.closing_instant_for(project=project, economy_id=request.user.economy_id),
+    }
+    searching = request.htmx and "q" in request.GET  # the search box asks for its results only
+    template = "nominations/form.html#earlier-candidates" if searching else "nominations/form.html"
+    return render(request, template, context)
+
+
+def _saved_message(nomination) -> str:
+    if nomination.status == Status.SUBMITTED:
+        return f"{nomination.full_name} was submitted to the APO Secretariat."
+    missing = rules.missing_documents(nomination.project, nomination.attachments.values_list("kind", flat=True))
+    still = f" Still to add before submitting: {rules.document_names(missing)}." if missing else ""
+    return f"{nomination.full_name} was saved as a draft.{still}"
+
+
 @npo_officer_required
 def nomination_create(request, code):
     project = _npo_project(request, code)
-    form = NominationForm(posted(request), project=project)
+    source = _earlier_source(request)
+    submitting = request.method == "POST" and "submit" in request.POST
+    form = NominationForm(posted(request), request.FILES or None, project=project, source=source, submitting=submitting)
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_create(
-                actor=request.user, project=project, data=form.cleaned_data, submit="submit" in request.POST
+                actor=request.user,
+                project=project,
+                data=form.cleaned_data,
+                submit=submitting,
+                documents=form.documents(),
             )
         except services.NominationError as error:
             form.add_error(None, error)
         else:
-            verb = "submitted to the APO Secretariat" if nomination.status == Status.SUBMITTED else "saved as a draft"
-            messages.success(
-                request, f"{nomination.full_name} was {verb}. Add the biodata form, CV and endorsement letter."
-            )
+            messages.success(request, _saved_message(nomination))
             return redirect("nominations:detail", pk=nomination.pk)
-    is_open = rules.nominations_are_open(project=project, economy_id=request.user.economy_id)
-    return render(
+    return _form_page(
         request,
-        "nominations/form.html",
-        {
-            "form": form,
-            "project": project,
-            "nomination": None,
-            "is_open": is_open,
-            "may_change": is_open,
-            "closes_at": rules.closing_instant_for(project=project, economy_id=request.user.economy_id),
-        },
+        project=project,
+        form=form,
+        nomination=None,
+        source=source,
+        query=request.GET.get("q", ""),
+        may_change=lambda is_open: is_open,
     )
 
 
 @npo_officer_required
 def nomination_edit(request, pk):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
-    form = NominationForm(posted(request), instance=nomination, project=nomination.project)
+    submitting = request.method == "POST" and "submit" in request.POST and nomination.status == Status.DRAFT
+    form = NominationForm(
+        posted(request), request.FILES or None, instance=nomination, project=nomination.project, submitting=submitting
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.nomination_update(actor=request.user, nomination=nomination, data=form.cleaned_data)
+            nomination = services.nomination_update(
+                actor=request.user,
+                nomination=nomination,
+                data=form.cleaned_data,
+                documents=form.documents(),
+                submit=submitting,
+            )
         except services.NominationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The nomination was saved.")
+            messages.success(request, _saved_message(nomination) if submitting else "The nomination was saved.")
             return redirect("nominations:detail", pk=nomination.pk)
     nomination.refresh_from_db()
-    is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
-    return render(
+    return _form_page(
         request,
-        "nominations/form.html",
-        {
-            "form": form,
-            "project": nomination.project,
-            "nomination": nomination,
-            "is_open": is_open,
-            "may_change": rules.npo_may_edit(request.user, nomination, is_open=is_open),
-            "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),
-        },
+        project=nomination.project,
+        form=form,
+        nomination=nomination,
+        may_change=lambda is_open: rules.npo_may_edit(request.user, nomination, is_open=is_open),
     )
 
 
@@ -169,10 +213,15 @@ def nomination_detail(request, pk):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
     user = request.user
     is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
+    attachments = list(nomination.attachments.all())
     context = {
         "nomination": nomination,
         "project": nomination.project,
-        "attachments": list(nomination.attachments.all()),
+        "attachments": attachments,
+        "missing_documents": rules.missing_documents(nomination.project, [a.kind for a in attachments]),
+        "candidate_history": selectors.candidate_history(user=user, email=nomination.email, exclude_pk=nomination.pk)
+        if not user.is_participant
+        else [],
         "history": selectors.nomination_history(nomination, user=user) if not user.is_participant else [],
         "is_open": is_open,  # the page's buttons follow from it: {% nomination_actions %} (nominations/rules.py)
         "closes_at": rules.closing_instant_for(project=nomination.project, economy_id=nomination.economy_id),

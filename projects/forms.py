@@ -8,7 +8,7 @@ from django.forms import inlineformset_factory
 
 from accounts.models import Economy
 
-from .models import Project, Session, end_of_day
+from .models import NominationDocument, Project, Session, end_of_day, every_nomination_document
 from .notifications.files import MAX_BYTES, NotificationFileError, text_of_file
 from .notifications.reader import NotificationReading
 
@@ -55,6 +55,13 @@ class ProjectForm(forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Nominations close at the end of this day in the project's time zone.",
     )
+    required_documents = forms.MultipleChoiceField(
+        label="Documents required with a nomination",
+        choices=NominationDocument.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="An NPO cannot submit a nomination without these. None ticked: none is required.",
+    )
     all_economies = forms.BooleanField(
         label="All member economies participate",
         required=False,
@@ -86,6 +93,7 @@ class ProjectForm(forms.ModelForm):
             "per_economy_limit",
             "attendance_threshold_percent",
             "qualifications",
+            "required_documents",
             "objectives",
             "background",
             "methodology",
@@ -116,10 +124,16 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["nomination_closes_at"] = self.instance.closing_date
+        else:  # a new project requires every document unless the Secretariat unticks some
+            self.initial.setdefault("required_documents", every_nomination_document())
         self.fields["code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
         self.fields["notification_document"].widget.attrs["accept"] = ".pdf,application/pdf"
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_required_documents(self):
+        chosen = set(self.cleaned_data["required_documents"])
+        return [kind for kind in NominationDocument.values if kind in chosen]  # in the documents' own order
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

@@ -37,6 +37,20 @@ FULL_PARTICIPATION = (
 )
 
 
+class NominationDocument(models.TextChoices):
+    """The documents an NPO sends with a nomination (the attachments' kinds, `nominations.Attachment.Kind`).
+    Here rather than in nominations because a project says which of them it requires."""
+
+    BIODATA = "biodata", "Biodata form"
+    CV = "cv", "Curriculum vitae"
+    ENDORSEMENT = "endorsement", "Endorsement letter"
+
+
+def every_nomination_document() -> list[str]:
+    """A project's default: every document is required."""
+    return list(NominationDocument.values)
+
+
 class Project(models.Model):
     class Type(models.TextChoices):
         WORKSHOP = "workshop", "Workshop"
@@ -133,6 +147,12 @@ class Project(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="In an imported meeting report, at least this share of a session's minutes counts as present.",
     )
+    required_documents = models.JSONField(
+        "documents required with a nomination",
+        default=every_nomination_document,
+        blank=True,
+        help_text="A nomination cannot be submitted without these.",
+    )
     notification_document = models.FileField(
         "signed notification",
         upload_to=notification_upload_to,
@@ -190,6 +210,11 @@ class Project(models.Model):
         return (self.end_date - self.start_date).days + 1
 
     @property
+    def required_document_labels(self) -> list[str]:
+        """'Biodata form', 'Curriculum vitae', ...: what a nomination must carry, in the documents' order."""
+        return [label for kind, label in NominationDocument.choices if kind in (self.required_documents or ())]
+
+    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
@@ -203,6 +228,9 @@ class Project(models.Model):
                     "nomination_closes_at",
                     f"Nominations must close before the project starts on {self.start_date:%-d %B %Y}.",
                 )
+        documents = self.required_documents
+        if not isinstance(documents, list) or not set(documents) <= set(NominationDocument.values):
+            errors["required_documents"] = "Choose among the biodata form, CV and endorsement letter."
         if errors:
             raise ValidationError(errors)
 

@@ -3,10 +3,11 @@
 import datetime
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import NPO, Economy, User
-from nominations.models import DECISIONS, Nomination
+from nominations.models import DECISIONS, Attachment, Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session, end_of_day
 
@@ -135,3 +136,21 @@ def candidate(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+DOCUMENT_PDF = b"%PDF-1.7\n%a nomination's document\n%%EOF\n"
+
+
+def document_file(kind: str, name: str | None = None, content: bytes = DOCUMENT_PDF) -> SimpleUploadedFile:
+    """An uploaded document (a small PDF) as the browser sends it."""
+    return SimpleUploadedFile(name or f"{kind}.pdf", content, content_type="application/pdf")
+
+
+def documents(kinds=None) -> dict:
+    """What the services take as a nomination's documents: {kind: uploaded file}, every kind by default."""
+    return {kind: document_file(kind) for kind in (Attachment.Kind.values if kinds is None else kinds)}
+
+
+def document_fields(kinds=None) -> dict:
+    """The nomination form's file fields, filled: {"document_<kind>": uploaded file}."""
+    return {f"document_{kind}": upload for kind, upload in documents(kinds).items()}

@@ -240,9 +240,10 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The largest body the portal reads (apo_portal.middleware.RequestBodyLimitMiddleware answers 413 above it).
-# The largest legitimate uploads are a certificate's PDF to verify and a project's notification (10 MB each);
-# attachments and attendance reports are at most 5 MB. 12 MB leaves room for the form around the file.
-REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
+# The largest legitimate upload is a nomination with its three documents in one form (5 MB each, 15 MB);
+# a certificate's PDF to verify and a project's notification are at most 10 MB, an attendance report 5 MB.
+# 16 MB leaves room for the form around the files.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=16 * 1024 * 1024)
 # The form fields besides files (Django's default): the largest form, a program's sessions, is far smaller.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An uploaded file larger than this is spooled to a temporary file (in FILE_UPLOAD_TEMP_DIR) while it is read.

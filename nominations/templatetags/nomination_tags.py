@@ -32,6 +32,28 @@ def nomination_actions(context, nomination: Nomination, is_open: bool) -> rules.
     return rules.nomination_actions(context["request"].user, nomination, is_open=is_open)
 
 
+@register.filter
+def document_names(kinds) -> str:
+    """`{{ kinds|document_names }}`: 'the curriculum vitae and endorsement letter'."""
+    return rules.document_names(kinds)
+
+
+@register.inclusion_tag("nominations/_document_checklist.html")
+def document_checklist(project, attachments, compact=False) -> dict:
+    """`{% document_checklist project attachments %}`: each document the project requires, held or
+    missing (`rules.missing_documents`), and any optional one held; `compact=True`, for a table's cell,
+    says only what is still lacking."""
+    held = {getattr(a, "kind", a) for a in attachments}
+    missing = rules.missing_documents(project, held)
+    checklist = [
+        {"label": label, "held": kind in held}
+        for kind, label in Attachment.Kind.choices
+        if kind in held or kind in missing
+    ]
+    lacking = [{"label": Attachment.Kind(kind).label} for kind in missing]
+    return {"checklist": checklist, "lacking": lacking, "compact": compact}
+
+
 def _kind_label(kind) -> str:
     try:
         return Attachment.Kind(kind).label

@@ -19,6 +19,7 @@ from tests.factories import (
     ProjectFactory,
     SessionFactory,
     candidate,
+    documents,
     economy,
 )
 from tests.pages import page_text
@@ -40,7 +41,9 @@ def test_the_one_rule_normalizes_case_width_and_the_domain():
 
 def _nominated_and_selected(*, officer, secretariat, project, email):
     """Through the NPO's form path and the Secretariat's decision, as the address was typed."""
-    nomination = services.nomination_create(actor=officer, project=project, data=candidate(email=email), submit=True)
+    nomination = services.nomination_create(
+        actor=officer, project=project, data=candidate(email=email), submit=True, documents=documents()
+    )
     return services.nomination_decide(actor=secretariat, nomination=nomination, to=Nomination.Status.SELECTED)
 
 

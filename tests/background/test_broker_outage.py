@@ -19,7 +19,7 @@ from certificates.tasks import render_pending_certificates
 from mail.models import OutgoingEmail
 from mail.tasks import deliver_pending_emails
 from nominations.models import Nomination
-from tests.factories import candidate
+from tests.factories import candidate, document_fields
 
 
 @pytest.fixture
@@ -44,7 +44,9 @@ def test_pages_work_while_the_broker_is_down_and_the_work_is_delivered_when_it_i
     open_project = ProjectFactory(participating_economies=["LK"])
     client = login(npo_officer)
     started = time.monotonic()
-    response = client.post(reverse("nominations:create", args=[open_project.code]), {**candidate(), "submit": ""})
+    response = client.post(
+        reverse("nominations:create", args=[open_project.code]), {**candidate(), **document_fields(), "submit": ""}
+    )
     assert response.status_code == 302
     nomination = Nomination.objects.get(project=open_project)
     client = login(secretariat)

@@ -5,7 +5,7 @@ import pytest
 from mail.models import OutgoingEmail
 from nominations.models import Nomination
 from tests.browser.walk import log_in, log_out
-from tests.factories import NPOOfficerFactory, ProjectFactory, SecretariatFactory
+from tests.factories import DOCUMENT_PDF, NPOOfficerFactory, ProjectFactory, SecretariatFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,10 @@ def _nominate(page, name, email):
     page.get_by_role("textbox", name="Organization*", exact=True).fill("Ministry of Public Administration")
     page.get_by_label("Organization type").select_option(label="Government ministry or agency")
     page.get_by_label("English proficiency").select_option(label="Advanced")
+    for label in ("Biodata form (required)", "Curriculum vitae (required)", "Endorsement letter (required)"):
+        page.get_by_label(label).set_input_files(
+            {"name": f"{label.split()[0].lower()}.pdf", "mimeType": "application/pdf", "buffer": DOCUMENT_PDF}
+        )
     page.get_by_role("button", name="Submit to the APO Secretariat").click()
     assert page.get_by_text(f"{name} was submitted to the APO Secretariat.").is_visible()
     page.get_by_role("link", name="nominations").first.click()

@@ -12,7 +12,7 @@ from mail.models import OutgoingEmail
 from nominations import services
 from nominations.models import DeadlineExtension, Nomination
 from projects.models import Project
-from tests.factories import NominationFactory, ProjectFactory, candidate, economy
+from tests.factories import NominationFactory, ProjectFactory, candidate, documents, economy
 
 Status = Nomination.Status
 
@@ -25,13 +25,14 @@ def test_an_npo_officer_nominates_for_their_own_economy_at_the_end_of_the_list(n
     project = ProjectFactory(hosting_economy=economy("JP"))
     first = services.nomination_create(actor=npo_officer, project=project, data=candidate(email="a@example.org"))
     second = services.nomination_create(
-        actor=npo_officer, project=project, data=candidate(email="B@Example.org"), submit=True
+        actor=npo_officer, project=project, data=candidate(email="B@Example.org"), submit=True, documents=documents()
     )
     assert (first.economy.code, first.status, first.priority_rank, first.is_overseas) == ("LK", Status.DRAFT, 1, True)
     assert (second.status, second.priority_rank, second.email) == (Status.SUBMITTED, 2, "b@example.org")
     assert second.submitted_at is not None
     assert list(AuditEntry.objects.filter(target_id=str(second.pk)).values_list("action", flat=True)) == [
         "nominations.nomination.submitted",
+        *["nominations.nomination.attachment_uploaded"] * 3,  # its documents, uploaded with it
         "nominations.nomination.created",
     ]
 
@@ -191,7 +192,9 @@ def test_the_same_candidate_twice_on_one_project_is_refused_with_a_clear_message
 @pytest.mark.django_db
 def test_a_withdrawn_candidate_can_be_nominated_again(npo_officer):
     project = ProjectFactory()
-    first = services.nomination_create(actor=npo_officer, project=project, data=candidate(), submit=True)
+    first = services.nomination_create(
+        actor=npo_officer, project=project, data=candidate(), submit=True, documents=documents()
+    )
     services.nomination_withdraw(actor=npo_officer, nomination=first)
     again = services.nomination_create(actor=npo_officer, project=project, data=candidate())
     assert again.status == Status.DRAFT and again.priority_rank == 1

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEntry
 from nominations.models import Attachment, DeadlineExtension, Nomination
-from tests.factories import NominationFactory, ProjectFactory, candidate, economy
+from tests.factories import NominationFactory, ProjectFactory, candidate, document_fields, economy
 from tests.pages import page_text
 
 Status = Nomination.Status
@@ -44,7 +44,9 @@ def _xlsx() -> bytes:
 def test_an_npo_officer_submits_a_candidate_and_sees_it_ranked(login, npo_officer):
     project = ProjectFactory(per_economy_limit=2)
     client = login(npo_officer)
-    response = client.post(reverse("nominations:create", args=[project.code]), {**candidate(), "submit": ""})
+    response = client.post(
+        reverse("nominations:create", args=[project.code]), {**candidate(), **document_fields(), "submit": ""}
+    )
     nomination = Nomination.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("nominations:detail", args=[nomination.pk])
     assert (nomination.status, nomination.economy.code, nomination.created_by) == (Status.SUBMITTED, "LK", npo_officer)
@@ -489,7 +491,7 @@ def test_the_history_reads_as_words_not_codes(login, secretariat, npo_officer):
     from nominations import services
     from tests.factories import SessionFactory
 
-    project = ProjectFactory()
+    project = ProjectFactory(required_documents=["cv"])
     nomination = services.nomination_create(actor=npo_officer, project=project, data=candidate())
     services.nomination_update(actor=npo_officer, nomination=nomination, data=candidate(designation="Director"))
     client = login(npo_officer)
@@ -622,7 +624,8 @@ def _grow(project, n):
 @pytest.mark.parametrize(
     "role, name, queries",
     [
-        ("npo_officer", "nominations:economy", 7),  # user, project, participates, open, decided, extension, list
+        # user, project, participates, open, decided, extension, list, the list's documents
+        ("npo_officer", "nominations:economy", 8),
         ("secretariat", "nominations:review", 9),  # quota summary once, shared with the suggestions; accounts to check
     ],
 )

@@ -41,10 +41,10 @@ def parsed(monkeypatch):
 @pytest.mark.django_db
 def test_a_body_larger_than_the_limit_is_refused_before_anything_reads_it(client, settings, tmp_path, parsed):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-    assert settings.REQUEST_BODY_MAX_BYTES == 12 * MB  # above the largest legitimate upload, 10 MB
-    response = client.post("/healthz", {"file": SimpleUploadedFile("big.bin", b"x" * (12 * MB))})
+    assert settings.REQUEST_BODY_MAX_BYTES == 16 * MB  # above the largest legitimate upload, 3 documents of 5 MB
+    response = client.post("/healthz", {"file": SimpleUploadedFile("big.bin", b"x" * (16 * MB))})
     assert response.status_code == 413
-    assert "Too large to send" in page_text(response) and "12 MB in one go" in page_text(response)
+    assert "Too large to send" in page_text(response) and "16 MB in one go" in page_text(response)
     assert (parsed, list(tmp_path.iterdir())) == ([], [])
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from attendance.models import AttendanceReport
 from nominations.models import Attachment, DeadlineExtension, Nomination
 from projects.models import Project
-from tests.factories import NominationFactory, ProjectFactory, SessionFactory, candidate, economy
+from tests.factories import NominationFactory, ProjectFactory, SessionFactory, candidate, document_fields, economy
 from tests.pages import page_text
 
 MB = 1024 * 1024
@@ -133,7 +133,9 @@ NOMINATIONS = [
 def test_nomination_form(login, npo_officer, case, changes, field, message):
     project = ProjectFactory()
     client = login(npo_officer)
-    response = client.post(reverse("nominations:create", args=[project.code]), {**candidate(**changes), "submit": ""})
+    response = client.post(
+        reverse("nominations:create", args=[project.code]), {**candidate(**changes), **document_fields(), "submit": ""}
+    )
     if message is None:
         nomination = Nomination.objects.get()
         assert nomination.full_name == " ".join(changes["full_name"].split())

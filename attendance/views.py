@@ -307,6 +307,17 @@ def check_in_screen(request, code, session_id):
 
 
 @login_required
+def check_in_enter(request, session_id):
+    """The code typed from the room's screen (the participant's home offers it while check-in is open): on
+    to the page the QR code leads to, which checks the code and the window as for a scan."""
+    code = "".join(ch for ch in request.GET.get("code", "").lower() if ch.isalnum())[:32]
+    if not code:
+        messages.error(request, "Type the code shown under the QR code on the room's screen.")
+        return redirect("home")
+    return redirect("attendance:check_in", session_id=session_id, code=code)
+
+
+@login_required
 def check_in(request, session_id, code):
     """Where a participant's phone lands after scanning: one button to check in."""
     session = get_object_or_404(Session.objects.select_related("project"), pk=session_id)

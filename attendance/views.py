@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from common import qr
@@ -306,6 +306,7 @@ def check_in_screen(request, code, session_id):
     return render(request, template, context)
 
 
+@require_GET
 @login_required
 def check_in_enter(request, session_id):
     """The code typed from the room's screen (the participant's home offers it while check-in is open): on

@@ -177,7 +177,11 @@ def report_preview(request, code, pk):
         "mark_missing_absent": request.POST.get("mark_missing_absent") == "on",
     }
     confirming = False
-    if request.method == "POST" and "apply" in request.POST:
+    if request.method == "POST" and "apply" in request.POST and "confirm" not in request.POST:
+        # Every import is confirmed once, with what it sets in view (one that changes existing marks, with those
+        # changes and their digest): the confirming form always sends `confirm`, empty when nothing changes.
+        confirming = True
+    elif request.method == "POST" and "apply" in request.POST:
         try:
             applied = imports.report_apply(
                 actor=request.user,
@@ -219,6 +223,7 @@ def report_preview(request, code, pk):
             "preview": preview,
             "summary": preview.summary_lines(list_unmatched=False),
             "confirming": confirming,
+            "preview_sets": preview.count(action=imports.SET),
             "assignments": assignments,
             "participants": [row.nomination for row in preview.rows],
             "rows_page": Paginator(preview.rows, PREVIEW_PARTICIPANTS_PER_PAGE).get_page(chosen.get("page")),

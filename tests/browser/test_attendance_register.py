@@ -75,6 +75,9 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     assert page.get_by_text("1 present, 1 absent, of 2 participants").is_visible()
     screenshot("attendance-import-preview")
     page.get_by_role("button", name="Apply these marks").click()
+    assert page.get_by_role("alert").get_by_text("Confirm: apply these marks to “Day 2”?").is_visible()
+    assert not Mark.objects.filter(session=day2).exists()  # asked first, without JavaScript
+    page.get_by_role("button", name="Yes, apply these marks").click()
     assert page.get_by_text("Attendance imported for “Day 2”").is_visible()
     marks = dict(Mark.objects.filter(session=day2).values_list("nomination", "status"))
     assert marks == {anna.pk: "present", sunil.pk: "absent"}

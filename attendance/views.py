@@ -92,7 +92,10 @@ def override(request, code, pk):
     form = ReasonForm(posted(request))
     # From the certificates page's flag of a holder no longer eligible: back there once decided.
     back_to_certificates = request.GET.get("back") == "certificates"
-    if request.method == "POST" and form.is_valid():
+    confirming_revoke = (
+        request.method == "POST" and form.is_valid() and "revoke" in request.POST and request.POST.get("confirm") != "1"
+    )
+    if request.method == "POST" and form.is_valid() and not confirming_revoke:
         try:
             if "revoke" in request.POST:
                 services.eligibility_override_revoke(
@@ -119,6 +122,8 @@ def override(request, code, pk):
             "form": form,
             "existing": getattr(nomination, "eligibility_override", None),
             "back_to_certificates": back_to_certificates,
+            # Revoking asks once more, the reason kept in the form: the holder may lose their eligibility.
+            "confirming_revoke": confirming_revoke,
         },
     )
 

@@ -474,28 +474,33 @@ def test_an_invalid_session_is_refused_with_a_message(login, secretariat, sessio
 
 
 @pytest.mark.django_db
-def test_sessions_can_be_changed_and_removed(login, secretariat):
+def test_sessions_can_be_changed_and_removed_once_the_removal_is_confirmed(login, secretariat):
     project = ProjectFactory()
     keep, drop = SessionFactory(project=project, title="Keep"), SessionFactory(project=project, title="Drop")
     day = project.start_date.isoformat()
-    login(secretariat).post(
-        reverse("manage:program", args=[project.code]),
-        _program(
-            project,
-            [
-                {"id": keep.pk, "title": "Kept and renamed", "day": day, "start_time": "09:00", "end_time": "12:00"},
-                {
-                    "id": drop.pk,
-                    "title": "Drop",
-                    "day": day,
-                    "start_time": "13:00",
-                    "end_time": "16:00",
-                    "DELETE": "on",
-                },
-            ],
-            existing=2,
-        ),
+    data = _program(
+        project,
+        [
+            {"id": keep.pk, "title": "Kept and renamed", "day": day, "start_time": "09:00", "end_time": "12:00"},
+            {
+                "id": drop.pk,
+                "title": "Drop",
+                "day": day,
+                "start_time": "13:00",
+                "end_time": "16:00",
+                "DELETE": "on",
+            },
+        ],
+        existing=2,
     )
+    client = login(secretariat)
+    asked = client.post(reverse("manage:program", args=[project.code]), data)
+    assert asked.status_code == 200
+    assert "Remove 1 session? “Drop”: the attendance marks" in page_text(asked)
+    assert sorted(project.sessions.values_list("title", flat=True)) == ["Drop", "Keep"]  # nothing saved yet
+    assert not AuditEntry.objects.filter(action="projects.program.updated").exists()
+
+    client.post(reverse("manage:program", args=[project.code]), {**data, "confirm": "1"})
     assert list(project.sessions.values_list("title", flat=True)) == ["Kept and renamed"]
     entry = AuditEntry.objects.get(action="projects.program.updated")
     assert (entry.changes["changed"], entry.changes["removed"]) == (["Kept and renamed"], ["Drop"])

@@ -353,7 +353,7 @@ def test_an_individual_country_project_is_for_its_host_alone(login, secretariat)
         ({"code": "Agrifood 2027"}, "code", "Use the APO project code format"),
         ({"overseas_participants": "-3"}, "overseas_participants", "Ensure this value is greater than or equal to 0."),
         ({"participating_economies": []}, "participating_economies", "Choose the participating economies"),
-        ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice."),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "“Mars/Olympus” is not a time zone."),
         ({"start_date": "2027-02-30"}, "start_date", "Enter a valid date."),
     ],
 )

@@ -4,10 +4,44 @@ from django import forms
 from django.core.validators import validate_email
 
 from .email_address import InvalidEmailAddress, normalize_email
-from .models import User
+from .models import User, time_zone_groups, time_zone_names
+
+TIME_ZONE_LIST = "time-zones"  # the id of the page's <datalist> (templates/includes/time_zone_datalist.html)
+
+
+class TimeZoneField(forms.CharField):
+    """A time zone typed with the browser's own search of a list (a <datalist>, no JavaScript), the member
+    economies' zones first; anything but a zone's exact name is refused with a message."""
+
+    default_error_messages = {
+        "invalid_zone": "“%(value)s” is not a time zone. Type a city or a member economy and pick a zone from the "
+        "list, such as Asia/Tokyo."
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault(
+            "help_text", "Type a city or a member economy's name and pick from the list: member economies come first."
+        )
+        attrs = {"list": TIME_ZONE_LIST, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if value and value not in time_zone_names():
+            raise forms.ValidationError(
+                self.error_messages["invalid_zone"], code="invalid_zone", params={"value": value}
+            )
+        return value
+
+    @property
+    def groups(self):
+        return time_zone_groups()
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField(label="Time zone")
+
     class Meta:
         model = User
         fields = ["full_name", "time_zone"]

@@ -21,6 +21,17 @@ def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
 
+def time_zone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The zones a person chooses from, as menus list them: the member economies' own zones first (from the
+    economies' data, by economy, each labelled with the economies in it), then every other zone. One query."""
+    economies: dict[str, list[str]] = {}
+    for zone, name in Economy.objects.order_by("name").values_list("time_zone", "name"):
+        economies.setdefault(zone, []).append(name)
+    members = [(zone, ", ".join(names)) for zone, names in economies.items() if zone in time_zone_names()]
+    others = [(zone, "") for zone in sorted(time_zone_names() - set(economies))]
+    return [("Member economies", members), ("Other time zones", others)]
+
+
 class Economy(models.Model):
     """One of the APO's member economies, named as the APO names it."""
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import time_zone_choices
+from accounts.forms import TimeZoneField
 
 from .meeting_reports import MAX_REPORT_BYTES, MAX_REPORT_ROWS
 
@@ -11,9 +11,7 @@ class ReportUploadForm(forms.Form):
         help_text=f"The file as Zoom or Teams exports it (.csv), at most {MAX_REPORT_BYTES // 1024 // 1024} MB and "
         f"{MAX_REPORT_ROWS:,} rows.",
     )
-    time_zone = forms.ChoiceField(
-        choices=time_zone_choices, help_text="The time zone of the account that exported the report."
-    )
+    time_zone = TimeZoneField(help_text="The time zone of the account that exported the report (type to search).")
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

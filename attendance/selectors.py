@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common.db import Bounded, bounded, count_of
 from nominations import rules as nomination_rules
 from nominations.models import Nomination
 from projects.models import Project, Session
@@ -171,3 +173,43 @@ def certificates_shown_to(user, project: Project) -> ShownCertificates:
 
 def session_for_secretariat(*, project: Project, session_id: int) -> Session:
     return get_object_or_404(Session.objects.select_related("project"), pk=session_id, project=project)
+
+
+# ---------------------------------------------------------------- what the home pages gather
+
+
+def projects_with_attendance_to_record(*, limit: int) -> Bounded:
+    """For the Secretariat: projects with participants and a session that has ended with no mark at all (a
+    meeting report to import, or the register to fill in), earliest session first, each with
+    `sessions_unrecorded` (how many)."""
+    unrecorded = Session.objects.filter(project=OuterRef("pk"), ends_at__lte=Now()).exclude(
+        Exists(Mark.objects.filter(session=OuterRef("pk")))
+    )
+    participants = Nomination.objects.filter(project=OuterRef("pk"), status=Nomination.Status.SELECTED)
+    projects = (
+        Project.objects.filter(
+            Exists(unrecorded),
+            Exists(participants),
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED],
+        )
+        .only("code", "title", "modality", "start_date", "end_date", "time_zone")
+        .annotate(sessions_unrecorded=count_of(unrecorded, "project"))
+        .order_by("start_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def sessions_of_participant(user, *, limit: int) -> list[Session]:
+    """A participant's sessions not yet ended (with the check-in grace), in the projects they were selected
+    for, soonest first: the first is their next session."""
+    grace = datetime.timedelta(minutes=settings.CHECK_IN_GRACE_MINUTES)
+    return list(
+        Session.objects.filter(
+            project__nominations__participant=user,
+            project__nominations__status=Nomination.Status.SELECTED,
+            project__status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED],
+            ends_at__gte=timezone.now() - grace,
+        )
+        .select_related("project")
+        .order_by("starts_at", "pk")[:limit]
+    )

@@ -158,6 +158,13 @@ def check_in_window(session: Session) -> tuple[datetime.datetime, datetime.datet
     return session.starts_at - grace, session.ends_at + grace
 
 
+def check_in_is_open(session: Session, *, now: datetime.datetime | None = None) -> bool:
+    """Whether a participant may check in to `session` now: self check-in is offered, and now is inside the
+    session's window (plus the grace). The rule `check_in` keeps and the participant's home shows."""
+    opens, closes = check_in_window(session)
+    return self_check_in_offered(session) and opens <= (now or timezone.now()) <= closes
+
+
 @transaction.atomic
 def check_in(*, user, session: Session, code: str, client_address: str | None = None, user_agent: str = "") -> Mark:
     """A participant marks themselves present by scanning the session's QR code.

@@ -27,6 +27,7 @@ urlpatterns = [
         name="check_in_screen",
     ),
     path("manage/projects/<project_code:code>/participants/<int:pk>/override/", views.override, name="override"),
+    path("check-in/<int:session_id>/", views.check_in_enter, name="check_in_enter"),
     path("check-in/<int:session_id>/<str:code>/", views.check_in, name="check_in"),
     path("projects/<project_code:code>/participants/", views.participants_page, name="participants"),
     path("my/projects/<project_code:code>/", views.my_project, name="my_project"),

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from common import qr
@@ -92,7 +92,10 @@ def override(request, code, pk):
     form = ReasonForm(posted(request))
     # From the certificates page's flag of a holder no longer eligible: back there once decided.
     back_to_certificates = request.GET.get("back") == "certificates"
-    if request.method == "POST" and form.is_valid():
+    confirming_revoke = (
+        request.method == "POST" and form.is_valid() and "revoke" in request.POST and request.POST.get("confirm") != "1"
+    )
+    if request.method == "POST" and form.is_valid() and not confirming_revoke:
         try:
             if "revoke" in request.POST:
                 services.eligibility_override_revoke(
@@ -119,6 +122,8 @@ def override(request, code, pk):
             "form": form,
             "existing": getattr(nomination, "eligibility_override", None),
             "back_to_certificates": back_to_certificates,
+            # Revoking asks once more, the reason kept in the form: the holder may lose their eligibility.
+            "confirming_revoke": confirming_revoke,
         },
     )
 
@@ -177,7 +182,11 @@ def report_preview(request, code, pk):
         "mark_missing_absent": request.POST.get("mark_missing_absent") == "on",
     }
     confirming = False
-    if request.method == "POST" and "apply" in request.POST:
+    if request.method == "POST" and "apply" in request.POST and "confirm" not in request.POST:
+        # Every import is confirmed once, with what it sets in view (one that changes existing marks, with those
+        # changes and their digest): the confirming form always sends `confirm`, empty when nothing changes.
+        confirming = True
+    elif request.method == "POST" and "apply" in request.POST:
         try:
             applied = imports.report_apply(
                 actor=request.user,
@@ -219,6 +228,7 @@ def report_preview(request, code, pk):
             "preview": preview,
             "summary": preview.summary_lines(list_unmatched=False),
             "confirming": confirming,
+            "preview_sets": preview.count(action=imports.SET),
             "assignments": assignments,
             "participants": [row.nomination for row in preview.rows],
             "rows_page": Paginator(preview.rows, PREVIEW_PARTICIPANTS_PER_PAGE).get_page(chosen.get("page")),
@@ -304,6 +314,18 @@ def check_in_screen(request, code, session_id):
         }
     template = "attendance/_check_in_code.html" if request.htmx else "attendance/check_in_screen.html"
     return render(request, template, context)
+
+
+@require_GET
+@login_required
+def check_in_enter(request, session_id):
+    """The code typed from the room's screen (the participant's home offers it while check-in is open): on
+    to the page the QR code leads to, which checks the code and the window as for a scan."""
+    code = "".join(ch for ch in request.GET.get("code", "").lower() if ch.isalnum())[:32]
+    if not code:
+        messages.error(request, "Type the code shown under the QR code on the room's screen.")
+        return redirect("home")
+    return redirect("attendance:check_in", session_id=session_id, code=code)
 
 
 @login_required

@@ -2,11 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 
 from attendance import selectors as attendance_selectors
 from attendance.participation import Participation, eligible_q, sessions_attended_of
-from common.db import count_of
+from common.db import Bounded, bounded, count_of
+from common.zones import secretariat_date
+from nominations.models import Nomination
+from nominations.rules import npo_seen_as_q
 from projects.models import Project, Session
 
 from .models import Certificate
@@ -103,4 +107,66 @@ def certificates_needing_decision() -> QuerySet[Certificate]:
         )
         .select_related("project", "nomination__economy")
         .order_by("project__code", "holder_name", "pk")
+    )
+
+
+# ---------------------------------------------------------------- what the home pages gather
+
+
+def projects_with_certificates_to_issue(*, limit: int) -> Bounded:
+    """For the Secretariat: projects whose sessions have all ended with eligible participants (rule 5) who
+    have no valid certificate yet, or whose certificates failed to render; earliest first, each with
+    `to_issue` and `failed` (how many)."""
+    eligible_without = Nomination.objects.filter(
+        eligible_q(), project=OuterRef("pk"), status=Nomination.Status.SELECTED
+    ).exclude(Exists(Certificate.objects.filter(nomination=OuterRef("pk"), revoked_at__isnull=True)))
+    failed = Certificate.objects.filter(
+        project=OuterRef("pk"), revoked_at__isnull=True, render_status=Certificate.RenderStatus.FAILED
+    )
+    still_to_come = Session.objects.filter(project=OuterRef("pk"), ends_at__gt=Now())
+    projects = (
+        Project.objects.filter(
+            Q(Exists(eligible_without)) & ~Q(Exists(still_to_come)) | Q(Exists(failed)),
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED],
+        )
+        .only("code", "title", "start_date", "end_date", "time_zone")
+        .annotate(to_issue=count_of(eligible_without, "project"), failed=count_of(failed, "project"))
+        .order_by("end_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def past_projects_of_economy(economy_id: int, *, limit: int) -> Bounded:
+    """For an NPO officer: ended projects in which the economy had participants (as announced to it), latest
+    first, each with `participant_count` and `certificate_count` (the valid ones it may download)."""
+    participants = Nomination.objects.filter(
+        npo_seen_as_q(Nomination.Status.SELECTED), project=OuterRef("pk"), economy_id=economy_id
+    )
+    certificates = Certificate.objects.filter(
+        project=OuterRef("pk"),
+        nomination__economy_id=economy_id,
+        revoked_at__isnull=True,
+        render_status=Certificate.RenderStatus.RENDERED,
+    )
+    projects = (
+        Project.objects.filter(
+            Exists(participants),
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED],
+            end_date__lt=secretariat_date(),
+        )
+        .only("code", "title", "start_date", "end_date", "time_zone")
+        .annotate(
+            participant_count=count_of(participants, "project"), certificate_count=count_of(certificates, "project")
+        )
+        .order_by("-end_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def certificates_ready_for(user, *, limit: int) -> list[Certificate]:
+    """A participant's certificates they may download (valid and rendered), newest first."""
+    return list(
+        certificates_visible_to(user)
+        .filter(revoked_at__isnull=True, render_status=Certificate.RenderStatus.RENDERED)
+        .order_by("-issued_at", "pk")[:limit]
     )

@@ -2,13 +2,14 @@
 that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Now
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Economy, User
 from audit.models import AuditEntry
-from common.db import count_of
+from common.db import Bounded, bounded, count_of
+from common.zones import secretariat_date
 from projects.models import Project
 
 from . import rules
@@ -356,3 +357,106 @@ def selected_with_existing_accounts(project: Project) -> list[dict]:
         {"nomination": n, "account": accounts[n.email], "other_projects": other_projects.get(accounts[n.email].pk, 0)}
         for n in nominations
     ]
+
+
+# ---------------------------------------------------------------- what the home pages gather
+
+
+def required_attachment_kinds(project: Project) -> frozenset[str]:
+    """The documents a nomination for `project` must carry before it counts as complete: the project's own
+    choice (`rules.required_documents`)."""
+    return frozenset(rules.required_documents(project))
+
+
+def nominations_lacking_documents(*, economy_id: int, projects: list[Project]) -> dict[int, int]:
+    """For each of `projects`, how many of the economy's nominations the NPO is still preparing or that are
+    under review (a draft, or seen as submitted: rule 11) lack a required document. One query."""
+    if not projects:
+        return {}
+    preparing = rules.npo_seen_as_q(Status.DRAFT) | rules.npo_seen_as_q(Status.SUBMITTED)
+    kinds: dict[tuple[int, int], set[str]] = {}
+    rows = (
+        Nomination.objects.filter(preparing, economy_id=economy_id, project__in=[p.pk for p in projects])
+        .values_list("project_id", "pk", "attachments__kind")
+        .order_by()
+    )
+    for project_id, pk, kind in rows:
+        kinds.setdefault((project_id, pk), set()).add(kind)
+    required = {project.pk: required_attachment_kinds(project) for project in projects}
+    lacking = dict.fromkeys(required, 0)
+    for (project_id, _pk), held in kinds.items():
+        if required[project_id] - held:
+            lacking[project_id] += 1
+    return lacking
+
+
+def _economy_projects(economy_id: int, mine: Q) -> QuerySet[Project]:
+    """Projects (not drafts, not cancelled) in which the economy has a nomination matching `mine`."""
+    return Project.objects.filter(
+        Exists(Nomination.objects.filter(mine, project=OuterRef("pk"), economy_id=economy_id)),
+        status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED, Project.Status.COMPLETED],
+    ).only(*OPEN_PROJECT_FIELDS)
+
+
+def projects_under_review_for_economy(economy_id: int, *, limit: int) -> Bounded:
+    """Projects closed to the economy in which some of its nominations are under review (no result
+    announced to it yet), soonest to start first, each with `under_review` (how many)."""
+    under_review = rules.npo_seen_as_q(Status.SUBMITTED)
+    mine = Nomination.objects.filter(under_review, project=OuterRef("pk"), economy_id=economy_id)
+    projects = (
+        _economy_projects(economy_id, under_review)
+        .exclude(rules.nominations_open_q(economy_id))
+        .annotate(under_review=count_of(mine, "project"))
+        .order_by("start_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def projects_with_announced_results_for_economy(economy_id: int, *, limit: int) -> Bounded:
+    """Projects not yet ended whose results were announced to the economy, soonest to start first, each with
+    the economy's announced counts: `selected`, `waitlisted`, `rejected`."""
+    announced = Q(announced_at__isnull=False) & ~Q(announced_status="")
+    mine = Nomination.objects.filter(project=OuterRef("pk"), economy_id=economy_id)
+    counts = {
+        status.value: count_of(mine.filter(rules.npo_seen_as_q(status)), "project")
+        for status in (Status.SELECTED, Status.WAITLISTED, Status.REJECTED)
+    }
+    projects = (
+        _economy_projects(economy_id, announced)
+        .filter(end_date__gte=secretariat_date())
+        .annotate(**counts)
+        .order_by("start_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def projects_to_review(*, limit: int) -> Bounded:
+    """For the Secretariat: projects whose nominations have closed with submitted nominations still to
+    decide, soonest to start first, each with `to_review` (how many)."""
+    waiting = Nomination.objects.filter(project=OuterRef("pk"), status=Status.SUBMITTED)
+    projects = (
+        Project.objects.filter(
+            Exists(waiting),
+            status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED],
+            nomination_closes_at__lte=Now(),
+        )
+        .only(*OPEN_PROJECT_FIELDS)
+        .annotate(to_review=count_of(waiting, "project"))
+        .order_by("start_date", "code")
+    )
+    return bounded(projects, limit)
+
+
+def projects_to_announce(*, limit: int) -> Bounded:
+    """For the Secretariat: projects with decisions the NPOs have not been told of (rule 11): a nomination
+    decided otherwise than last announced. Soonest to start first, each with `to_announce` (how many)."""
+    unannounced = Nomination.objects.filter(project=OuterRef("pk"), status__in=DECISIONS).exclude(
+        announced_status=F("status")
+    )
+    projects = (
+        Project.objects.filter(Exists(unannounced), status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED])
+        .only(*OPEN_PROJECT_FIELDS)
+        .annotate(to_announce=count_of(unannounced, "project"))
+        .order_by("start_date", "code")
+    )
+    return bounded(projects, limit)

@@ -246,6 +246,19 @@ def nomination_action(request, pk, action):
             form = (ReasonForm if user.is_secretariat else NoteForm)(request.POST)
             if not form.is_valid():
                 raise services.NominationError("Give the reason for the withdrawal.")
+            if request.POST.get("confirm") != "1" and _may_withdraw(user, nomination):
+                # A withdrawal cannot be undone: it is asked once more, on a page that works without JavaScript.
+                return render(
+                    request,
+                    "nominations/withdraw_confirm.html",
+                    {
+                        "nomination": nomination,
+                        "project": nomination.project,
+                        "note": form.cleaned_data["note"],
+                        "next": request.POST.get("next", ""),
+                        "back": _safe_next(request, nomination),
+                    },
+                )
             services.nomination_withdraw(actor=user, nomination=nomination, reason=form.cleaned_data["note"])
             messages.success(request, f"{nomination.full_name} was withdrawn.")
             if user.is_secretariat:
@@ -265,6 +278,13 @@ def nomination_action(request, pk, action):
     except (services.NominationError, PermissionDenied) as error:
         _refusal(request, error)
     return redirect(_safe_next(request, nomination))
+
+
+def _may_withdraw(user, nomination) -> bool:
+    if user.is_secretariat:
+        return rules.secretariat_may_withdraw(user, nomination)
+    is_open = rules.nominations_are_open(project=nomination.project, economy_id=nomination.economy_id)
+    return rules.npo_may_withdraw(user, nomination, is_open=is_open)
 
 
 def _safe_next(request, nomination) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
 
+from accounts.forms import TimeZoneField
 from accounts.models import Economy
 
 from .models import NominationDocument, Project, Session, end_of_day, every_nomination_document
@@ -50,6 +51,11 @@ class ProjectForm(forms.ModelForm):
     """Input validation for a project. The closing date is entered as a day and stored as the instant
     that day ends in the project's time zone (PRODUCT.md rule 2)."""
 
+    time_zone = TimeZoneField(
+        label="Time zone",
+        help_text="Where the sessions are held; the program and the closing date are in this time zone. Type a "
+        "city or a member economy's name and pick from the list.",
+    )
     nomination_closes_at = forms.DateField(
         label="Closing date for nominations",
         widget=forms.DateInput(attrs={"type": "date"}),

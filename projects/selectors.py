@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Economy
+from common.db import Bounded, bounded
 
-from .models import PUBLIC_STATUSES, NotificationVersion, Project
+from .models import PUBLIC_STATUSES, NotificationVersion, Project, Session
 from .notifications.reader import NotificationReading, read_notification
 from .rules import before_own_closing_date_q
 
@@ -66,25 +67,24 @@ def project_years() -> list[int]:
     return [d.year for d in Project.objects.dates("start_date", "year", order="DESC")]
 
 
-def projects_needing_attention(*, limit: int = 10) -> dict[str, list[Project]]:
-    """What a program officer should look at today, each list oldest problem first."""
+def projects_needing_attention(*, limit: int = 10) -> dict[str, Bounded]:
+    """What a program officer should look at today, each list oldest problem first, with its count. What
+    waits on nominations, attendance or certificates is asked of those apps (home/views.py)."""
     base = Project.objects.select_related("hosting_economy")
     soon = Now() + datetime.timedelta(days=14)
     return {
-        "drafts": list(base.filter(status=Project.Status.DRAFT).order_by("start_date")[:limit]),
-        "closing_soon": list(
-            base.filter(before_own_closing_date_q(), nomination_closes_at__lte=soon).order_by("nomination_closes_at")[
-                :limit
-            ]
+        "drafts": bounded(base.filter(status=Project.Status.DRAFT).order_by("start_date", "code"), limit),
+        "closing_soon": bounded(
+            base.filter(before_own_closing_date_q(), nomination_closes_at__lte=soon).order_by(
+                "nomination_closes_at", "code"
+            ),
+            limit,
         ),
-        "awaiting_selection": list(
-            base.filter(status=Project.Status.PUBLISHED, nomination_closes_at__lte=Now()).order_by("start_date")[:limit]
-        ),
-        "without_program": list(
+        "without_program": bounded(
             base.filter(status__in=[Project.Status.PUBLISHED, Project.Status.CLOSED])
-            .annotate(session_count=Count("sessions"))
-            .filter(session_count=0)
-            .order_by("start_date")[:limit]
+            .exclude(Exists(Session.objects.filter(project=OuterRef("pk"))))
+            .order_by("start_date", "code"),
+            limit,
         ),
     }
 

@@ -171,12 +171,25 @@ def program_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
     formset = SessionFormSet(posted(request), instance=project, prefix="sessions")
     if request.method == "POST" and formset.is_valid():
+        removing = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        if removing and request.POST.get("confirm") != "1":
+            # Removing a session removes its attendance marks with it: asked once more, with the same form.
+            return render(
+                request,
+                "projects/program_form.html",
+                {"formset": formset, "project": project, "removing": removing, "next_step": _program_step(request)},
+            )
         services.program_save(project=project, actor=request.user, formset=formset)
         messages.success(request, "The program was saved.")
-        if "add_another" in request.POST:
+        if _program_step(request) == "add_another":
             return redirect("manage:program", code=project.code)
         return redirect("projects:detail", code=project.code)
     return render(request, "projects/program_form.html", {"formset": formset, "project": project})
+
+
+def _program_step(request) -> str:
+    """Which of the program's buttons was pressed (kept across the confirmation of a removal)."""
+    return "add_another" if "add_another" in request.POST or request.POST.get("step") == "add_another" else "save"
 
 
 TRANSITION_VERBS = {

@@ -131,6 +131,40 @@ def attendance_by_project(filters: Filters) -> QuerySet[Project]:
     )
 
 
+def attendance_totals(filters: Filters) -> dict:
+    """The totals row of `attendance_by_project`, over every page: participants, sessions, attended marks,
+    and the rate of all of them together (attended over the sum of participants × sessions), cached like
+    the tables. One query."""
+
+    def compute():
+        # Summed here, not by the database: the counts are subqueries, which SQL cannot sum in the same query.
+        # Three integers a project, read once an hour at most for each set of filters.
+        rows = (
+            attendance_by_project(filters)
+            .order_by()
+            .values_list("participant_count", "session_count", "attended_count")
+        )
+        participants = sessions = attended = possible = 0
+        for participant_count, session_count, attended_count in rows:
+            participants += participant_count or 0
+            sessions += session_count or 0
+            attended += attended_count or 0
+            possible += (participant_count or 0) * (session_count or 0)
+        return {
+            "participant_count": participants,
+            "session_count": sessions,
+            "attended_count": attended,
+            "rate": attended / possible if possible else None,
+        }
+
+    return cache.get_or_set(f"{_cache_key('attendance', filters)}:totals", compute, CACHE_SECONDS)
+
+
+def totals_of(rows, keys) -> dict:
+    """The totals row of a table of dicts: the sum of each of `keys`."""
+    return {key: sum(row[key] or 0 for row in rows) for key in keys}
+
+
 def attendance_rate(project) -> float | None:
     possible = project.participant_count * project.session_count
     return project.attended_count / possible if possible else None
@@ -234,6 +268,14 @@ def project_sessions_attendance(project: Project, economy=None) -> list[Session]
             excused=count_of(marks.filter(status=Mark.Status.EXCUSED), "session"),
         ).order_by("starts_at")
     )
+
+
+def project_sessions_totals(sessions: list[Session], participants: int) -> dict:
+    """The totals row of `project_sessions_attendance`: marks by kind over all sessions, and the rate of
+    attended marks over participants × sessions."""
+    totals = {key: sum(getattr(session, key) for session in sessions) for key in ("attended", "absent", "excused")}
+    possible = participants * len(sessions)
+    return {**totals, "rate": totals["attended"] / possible if possible else None}
 
 
 def project_decisions(project: Project) -> dict:

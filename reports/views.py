@@ -46,13 +46,16 @@ def dashboard(request):
         **tables,
         "projects": projects,
         "charts": charts,
-        "totals": {
-            key: sum(row[key] for row in tables["funnel"])
-            for key in ("nominated", "selected", "attended_all", "certified")
-        },
+        "totals": selectors.totals_of(tables["funnel"], ("nominated", "selected", "attended_all", "certified")),
+        "gender_totals": selectors.totals_of(tables["gender"], ("selected", "certified")),
+        "attendance_totals": selectors.attendance_totals(filters),
     }
     if request.user.is_npo_officer:
-        context["open_projects"] = nomination_selectors.projects_open_to_economy(request.user.npo.economy)
+        open_projects = list(nomination_selectors.projects_open_to_economy(request.user.npo.economy))
+        context["open_projects"] = open_projects
+        context["open_totals"] = {
+            key: sum(getattr(p, key) for p in open_projects) for key in ("submitted_count", "draft_count")
+        }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -115,12 +118,19 @@ def export(request, table, fmt):
 
 
 def _project_report_context(project) -> dict:
+    quota = nomination_selectors.quota_summary(project)
+    sessions = selectors.project_sessions_attendance(project)
+    decisions = selectors.project_decisions(project)
+    certificates = selectors.project_certificates(project)
     return {
         "project": project,
-        "quota": nomination_selectors.quota_summary(project),
-        "decisions": selectors.project_decisions(project),
-        "sessions": selectors.project_sessions_attendance(project),
-        "certificates": selectors.project_certificates(project),
+        "quota": quota,
+        "decisions": decisions,
+        "decisions_total": sum(decisions.values()),
+        "sessions": sessions,
+        "sessions_totals": selectors.project_sessions_totals(sessions, quota["totals"]["selected"]),
+        "certificates": certificates,
+        "certificates_total": sum(certificates.values()),
         "today": selectors.today(),
     }
 

@@ -1,10 +1,11 @@
 import re
+import zoneinfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Economy, User
 from audit.models import AuditEntry
 from tests.factories import DEFAULT_PASSWORD, ProjectFactory
 from tests.pages import page_text
@@ -97,7 +98,7 @@ def test_profile_refuses_an_unknown_time_zone_and_changes_nothing(login, partici
     client = login(participant)
     response = client.post(reverse("accounts:profile"), {"full_name": "X", "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "“Mars/Olympus” is not a time zone. Type a city or a member economy" in page_text(response)
     participant.refresh_from_db()
     assert (participant.full_name, participant.time_zone) == ("Nguyễn Thị Minh Anh", "Asia/Ho_Chi_Minh")
     assert not AuditEntry.objects.exclude(action__startswith="security.").exists()
@@ -121,3 +122,36 @@ def test_profile_needs_login(client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert User.objects.count() == 0
+
+
+# ---------------------------------------------------------------- time-zone menus
+
+
+def _zone_options(response) -> list[tuple[str, str]]:
+    """The (zone, label) options of the page's time-zone list, in order."""
+    datalist = re.search(r'<datalist id="time-zones">(.*?)</datalist>', response.content.decode(), re.S)[1]
+    return re.findall(r'<option value="([^"]+)"(?: label="([^"]*)")?>', datalist)
+
+
+@pytest.mark.django_db
+def test_the_time_zone_list_offers_the_member_economies_zones_first_then_every_other(login, participant):
+    options = _zone_options(login(participant).get(reverse("accounts:profile")))
+    economies = dict(Economy.objects.values_list("time_zone", "name").order_by("time_zone"))
+    members = [zone for zone, label in options if label]
+    assert options[: len(members)] == [(zone, label) for zone, label in options if label]  # all first
+    assert set(members) == set(economies)
+    assert ("Asia/Colombo", "Sri Lanka · member economy") in options
+    assert ("Asia/Tokyo", "Japan · member economy") in options
+    rest = [zone for zone, label in options[len(members) :]]
+    assert rest == sorted(rest) and "Africa/Abidjan" in rest and "Asia/Colombo" not in rest
+    assert len(options) == len(zoneinfo.available_timezones())  # each zone once
+    body = login(participant).get(reverse("accounts:profile")).content.decode()
+    assert re.search(r'<input type="text" name="time_zone" value="Asia/Ho_Chi_Minh"[^>]*list="time-zones"', body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, data", [("manage:create", {"time_zone": "Asia/Colmbo"})])
+def test_the_project_form_refuses_a_bad_zone_with_a_message_and_offers_the_list_again(login, secretariat, name, data):
+    response = login(secretariat).post(reverse(name), data)
+    assert "“Asia/Colmbo” is not a time zone." in page_text(response)
+    assert _zone_options(response)[0][1].endswith("· member economy")

@@ -133,7 +133,7 @@ def test_an_import_that_sets_only_new_marks_needs_no_confirmation(login, secreta
     Mark.objects.filter(session=session).delete()
     client = login(secretariat)
     url = _upload(client, project, session, partial(session))
-    client.post(url, {"apply": ""})
+    client.post(url, {"apply": "", "confirm": ""})
     assert _marks(session) == {"minh@example.vn": "absent", "rahul@example.in": "absent", "sunil@example.lk": "present"}
 
 

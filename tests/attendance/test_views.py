@@ -89,7 +89,13 @@ def test_a_zoom_report_is_previewed_then_applied_and_applying_again_changes_noth
     assert "Visitor from ministry" in preview  # unmatched: listed for the officer
     assert not Mark.objects.exists()  # nothing is marked by a preview
 
-    client.post(response["Location"], {"apply": ""})
+    asked = client.post(response["Location"], {"apply": ""})  # asked to confirm first, even with no change
+    assert (
+        "Confirm: apply these marks to “Definition and evolution”? No existing mark changes; 3 participants get a mark"
+        in page_text(asked)
+    )
+    assert not Mark.objects.exists()
+    client.post(response["Location"], {"apply": "", "confirm": ""})
     marks = {m.nomination.full_name: (m.status, m.minutes, m.source) for m in Mark.objects.select_related("nomination")}
     assert marks == {
         "Anna Perera": ("present", 180, "report"),
@@ -99,7 +105,10 @@ def test_a_zoom_report_is_previewed_then_applied_and_applying_again_changes_noth
     audited = AuditEntry.objects.filter(action="attendance.mark.set").count()
 
     _upload(client, project, session)
-    client.post(reverse("attendance:report", args=[project.code, AttendanceReport.objects.first().pk]), {"apply": ""})
+    client.post(
+        reverse("attendance:report", args=[project.code, AttendanceReport.objects.first().pk]),
+        {"apply": "", "confirm": ""},
+    )
     assert {
         m.nomination.full_name: (m.status, m.minutes, m.source) for m in Mark.objects.select_related("nomination")
     } == marks
@@ -117,7 +126,7 @@ def test_an_unmatched_person_can_be_assigned_by_hand(login, secretariat, worksho
     visitor = next(u for u in preview.unmatched if u.name == "Visitor from ministry")
     client.post(
         reverse("attendance:report", args=[project.code, report.pk]),
-        {f"assign-{visitor.key}": people["sunil"].pk, "apply": ""},
+        {f"assign-{visitor.key}": people["sunil"].pk, "apply": "", "confirm": ""},
     )
     assert Mark.objects.get(nomination=people["sunil"]).status == Status.PRESENT
 
@@ -144,7 +153,7 @@ def test_an_import_keeps_marks_set_by_staff_unless_asked(login, secretariat, wor
     client = login(secretariat)
     _upload(client, project, session)
     url = reverse("attendance:report", args=[project.code, AttendanceReport.objects.get().pk])
-    client.post(url, {"apply": ""})
+    client.post(url, {"apply": "", "confirm": ""})
     assert Mark.objects.get(nomination=people["maria"]).status == Status.EXCUSED
     asked = client.post(url, {"apply": "", "overwrite_staff": "on"})
     assert "Confirm: this import changes 1 existing mark" in page_text(asked)

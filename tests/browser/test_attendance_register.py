@@ -7,6 +7,7 @@ import pytest
 
 from attendance.models import Mark
 from nominations.models import Nomination
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import DEFAULT_PASSWORD, NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,6 +76,9 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     assert page.get_by_text("1 present, 1 absent, of 2 participants").is_visible()
     screenshot("attendance-import-preview")
     page.get_by_role("button", name="Apply these marks").click()
+    assert page.get_by_role("alert").get_by_text("Confirm: apply these marks to “Day 2”?").is_visible()
+    assert not Mark.objects.filter(session=day2).exists()  # asked first, without JavaScript
+    page.get_by_role("button", name="Yes, apply these marks").click()
     assert page.get_by_text("Attendance imported for “Day 2”").is_visible()
     marks = dict(Mark.objects.filter(session=day2).values_list("nomination", "status"))
     assert marks == {anna.pk: "present", sunil.pk: "absent"}
@@ -82,3 +86,54 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     assert page.get_by_role("row", name="Sunil Wijesinghe").get_by_text("no mark").is_visible()
     page.get_by_role("link", name="Back to the register").click()
     assert page.get_by_text("2/2 Eligible").is_visible()  # Anna attended both days
+
+
+def test_on_a_phone_the_register_scrolls_inside_itself_and_keeps_the_names_in_view(live_server, browser):
+    """390 px wide, six sessions: the table scrolls in its own box (not the page), and once scrolled to the
+    last session each participant's name is still where it was, on top of the cells passing under it."""
+    start = datetime.date(2030, 8, 24)
+    project = ProjectFactory(
+        code="30-CP-42-GE-DLN-A",
+        time_zone="Asia/Colombo",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=5),
+    )
+    for day in range(6):
+        starts = datetime.datetime.combine(start + datetime.timedelta(days=day), datetime.time(13), tzinfo=COLOMBO)
+        SessionFactory(
+            project=project, title=f"Day {day + 1}", starts_at=starts, ends_at=starts + datetime.timedelta(hours=3)
+        )
+    for name in ("Anna Perera", "Sunil Wijesinghe", "Nguyễn Thị Minh Anh"):
+        NominationFactory(project=project, status=Nomination.Status.SELECTED, full_name=name)
+    SecretariatFactory(email="officer@apo-tokyo.org")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Colombo")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
+        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll
+        box = page.locator(".table-responsive:has(.att-register)")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the table does, inside its box
+        name = page.get_by_role("rowheader", name="Sunil Wijesinghe")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the rows in the viewport
+        before = name.bounding_box()
+        box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+        page.get_by_role("button", name="Sunil Wijesinghe, Day 6: not marked").wait_for()
+        assert page.get_by_role("button", name="Sunil Wijesinghe, Day 6: not marked").is_visible()
+        after = name.bounding_box()
+        assert abs(after["x"] - before["x"]) < 1 and after["x"] >= 0, (before, after)
+        # On top of the cells scrolled under it: the point at the name's centre is the name's cell.
+        on_top = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('th')?.textContent",
+            [after["x"] + after["width"] / 2, after["y"] + after["height"] / 2],
+        )
+        assert "Sunil Wijesinghe" in on_top
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "attendance-register-390-scrolled.png"), full_page=True)
+    finally:
+        context.close()

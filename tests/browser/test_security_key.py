@@ -44,7 +44,7 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
         page.wait_for_url(f"{live_server.url}/accounts/two-step/recovery-codes/")
         assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
         page.get_by_role("link", name="I have saved them: continue").click()
-        assert page.get_by_role("heading", name="Projects that need attention").is_visible()
+        assert page.get_by_role("heading", name="What waits on a decision").is_visible()
 
         page.goto(f"{live_server.url}/accounts/profile/")
         assert page.get_by_text("security key", exact=True).is_visible()

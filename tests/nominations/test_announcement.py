@@ -90,7 +90,9 @@ def test_a_change_after_the_announcement_waits_for_the_next_one(
     assert _export_statuses(client, decided)["Amara"] == "Selected"
 
     # The NPO withdraws Amara: its history reads as a move from what it was told, not from the rejection.
-    client.post(reverse("nominations:action", args=[amara.pk, "withdraw"]), {"note": "Took another job"})
+    client.post(
+        reverse("nominations:action", args=[amara.pk, "withdraw"]), {"note": "Took another job", "confirm": "1"}
+    )
     detail = page_text(client.get(reverse("nominations:detail", args=[amara.pk])))
     assert "Selected → Withdrawn" in detail and "Rejected" not in detail
 

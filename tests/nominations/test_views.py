@@ -465,7 +465,7 @@ def test_the_review_never_offers_back_the_people_just_moved_to_the_wait_list(log
     assert "Seats are free" not in page and "Select Kavita Iyer" not in page and "Select Ravi Menon" not in page
     # a seat that a withdrawal frees is offered to whoever was waiting for it, not to someone wait-listed since
     decision([kavita, later], Status.SELECTED)
-    client.post(reverse("nominations:action", args=[kavita.pk, "withdraw"]), {"note": "Cannot travel"})
+    client.post(reverse("nominations:action", args=[kavita.pk, "withdraw"]), {"note": "Cannot travel", "confirm": "1"})
     decision([later], Status.SUBMITTED)
     decision([later], Status.WAITLISTED)
     page = _text(client.get(review))
@@ -640,3 +640,26 @@ def test_nomination_lists_make_the_same_number_of_queries_at_any_size(
         with django_assert_num_queries(queries):
             response = client.get(reverse(name, args=[project.code]))
         assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- a withdrawal is confirmed first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["npo_officer", "secretariat"])
+def test_a_withdrawal_asks_for_confirmation_before_anything_changes(login, request, role):
+    nomination = NominationFactory(full_name="Kamal Silva")
+    client = login(request.getfixturevalue(role))
+    url = reverse("nominations:action", args=[nomination.pk, "withdraw"])
+    asked = client.post(url, {"note": "Cannot travel", "next": "/"})
+    assert asked.status_code == 200
+    page = page_text(asked)
+    assert "Withdraw Kamal Silva? A withdrawal cannot be undone." in page
+    assert 'name="confirm" value="1"' in asked.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.status == Status.SUBMITTED
+
+    done = client.post(url, {"note": "Cannot travel", "next": "/", "confirm": "1"})
+    assert done["Location"] == "/"
+    nomination.refresh_from_db()
+    assert nomination.status == Status.WITHDRAWN

@@ -234,12 +234,12 @@ def test_the_dashboard_makes_the_same_number_of_queries_at_any_size(
                     nomination = NominationFactory(project=project, economy=economy(economy_code), status=S.SELECTED)
                     _mark(session, nomination, "present")
         # After a change: the user (the session comes from the cache); filter choices; projects held; funnel;
-        # gender; count and page of projects; the Secretariat's economy choices or the officer's open
-        # projects: 8, at most 12 as the issue asks. Again with nothing changed: the user, and the economy
+        # gender; count, page and totals of projects; the Secretariat's economy choices or the officer's open
+        # projects: 9, at most 12 as the issue asks. Again with nothing changed: the user, and the economy
         # choices or the open projects; the filter choices, summaries and page of projects from the cache.
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(reverse("reports:dashboard"))
-        assert page_text(response).count("Total") == 1
+        assert page_text(response).count("Total ") == 3  # per economy, by gender, per project
         with django_assert_num_queries(2):
             assert page_text(client.get(reverse("reports:dashboard"))) == page_text(response)
 
@@ -260,3 +260,37 @@ def test_the_attendance_table_is_paginated_and_any_page_number_gives_a_page(djan
     assert selectors.attendance_page(Filters(), "abc").number == 1
     assert selectors.attendance_page(Filters(), "99").object_list == last.object_list
     assert selectors.attendance_page(Filters(year=2023), None).object_list == []
+
+
+# ---------------------------------------------------------------- totals rows
+
+
+def test_the_dashboard_tables_end_in_totals_rows_that_add_up_the_rows(login, secretariat, dataset):
+    page = page_text(login(secretariat).get(reverse("reports:dashboard"), {"year": "2025"}))
+    assert "Philippines 2 1 1 0 Sri Lanka 3 2 1 1 Total 5 3 2 1" in page
+    assert "Female 2 1 Male 1 0 Total 3 1" in page
+    # Workshop A: Nimal both sessions, Kumari one, Maria both: 5 attended marks of 3 × 2.
+    assert "Workshop A 25-CP-10-GE-DLN-A 12 May 2025 3 2 83% Total 3 2 83%" in page
+
+
+def test_the_attendance_total_counts_every_page_not_only_the_one_shown(login, secretariat, dataset, monkeypatch):
+    monkeypatch.setattr(selectors, "ATTENDANCE_PAGE_SIZE", 1)
+    response = login(secretariat).get(reverse("reports:dashboard"))
+    assert len(response.context["projects"].object_list) == 1
+    # A: 3 participants × 2 sessions, 5 attended; B: 1 × 1, 1 attended: 6 of 7 together.
+    assert response.context["attendance_totals"] == {
+        "participant_count": 4,
+        "session_count": 3,
+        "attended_count": 6,
+        "rate": 6 / 7,
+    }
+    assert "Total, all 2 projects 4 3 86%" in page_text(response)
+
+
+def test_the_project_report_tables_end_in_totals_rows(login, secretariat, dataset):
+    a, _ = dataset
+    page = page_text(login(secretariat).get(reverse("reports:project", args=[a.code])))
+    assert "Philippines 2 1 / 2 1 Sri Lanka 3 2 / 2 0 Total 5 3 1" in page
+    assert "Draft 1 Submitted 0 Selected 3 Wait-listed 1 Rejected 1 Withdrawn 1 Total 7" in page
+    assert "Total 2 sessions 5 1 0 83%" in page  # 3 + 2 attended, Kumari absent once: 5 of 3 × 2
+    assert "Valid 1 Being prepared 0 Revoked 1 Total 2" in page

@@ -186,7 +186,12 @@ PROJECTS = [
     ("negative participants", {"local_participants": "-1"}, "local_participants", "greater than or equal to 0"),
     ("absurd participants", {"overseas_participants": str(10**12)}, "overseas_participants", "less than or equal to"),
     ("SQL in the project code", {"code": "22-CP-41' OR '1'='1"}, "code", "APO project code format"),
-    ("path as a time zone", {"time_zone": "../../etc/localtime"}, "time_zone", "Select a valid choice."),
+    (
+        "path as a time zone",
+        {"time_zone": "../../etc/localtime"},
+        "time_zone",
+        "“../../etc/localtime” is not a time zone.",
+    ),
     ("10,000-character title", {"title": "T" * 10_000}, "title", "at most 255 characters"),
     (
         "threshold over 100%",

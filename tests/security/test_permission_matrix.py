@@ -189,6 +189,8 @@ def _table(w):
         "attendance:check_in_screen": ((p, s), SECRETARIAT),
         "attendance:override": ((p, n), SECRETARIAT),
         "attendance:check_in": ((s, "0123456789ab"), (302, 200, 404, 404, 404, 200)),
+        # No code typed: back home with a message; a code leads on to attendance:check_in, which decides.
+        "attendance:check_in_enter": ((s,), (302,) * 6),
         "attendance:participants": ((p,), (302, 200, 404, 200, 200, 200)),
         "attendance:my_project": ((p,), (302, 200, 404, 404, 404, 404)),
         "attendance:my_calendar": ((p,), (302, 200, 404, 404, 404, 404)),

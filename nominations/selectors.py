@@ -47,6 +47,7 @@ OPEN_PROJECT_FIELDS = (
     "time_zone",
     "per_economy_limit",
     "nomination_closes_at",
+    "required_documents",  # the NPO home counts the nominations that lack one
 )
 
 

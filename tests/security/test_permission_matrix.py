@@ -19,7 +19,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from mail.models import OutgoingEmail
 from nominations.models import Attachment, DeadlineExtension, Nomination
-from projects.models import Project, Session
+from projects.models import NotificationVersion, Project, Session
 from tests.factories import (
     NominationFactory,
     NPOOfficerFactory,
@@ -68,6 +68,13 @@ def world(db):
         participating_economies=["LK", "PH"],
         nomination_closes_at=timezone.now() - datetime.timedelta(days=20),
         notification_document=ContentFile(b"%PDF-1.4 notification", name="n.pdf"),
+    )
+    NotificationVersion.objects.create(
+        project=project,
+        status=NotificationVersion.Status.PRINTED,
+        number=1,
+        printed_at=timezone.now(),
+        pdf=ContentFile(b"%PDF-1.4 printed", name="v1.pdf"),
     )
     session = SessionFactory(
         project=project,
@@ -207,12 +214,14 @@ def _table(w):
         "projects:catalogue": ((), PUBLIC),
         "projects:detail": ((p,), PUBLIC),
         "projects:notification": ((p,), PUBLIC),
+        "projects:notification_version": ((p, 1), PUBLIC),
         "reports:dashboard": ((), (302, 404, 404, 200, 200, 200)),
         "reports:export": (("economies", "csv"), (302, 404, 404, 200, 200, 200)),
         "reports:project": ((p,), SECRETARIAT),
         "reports:project_pdf": ((p,), SECRETARIAT),
         "manage:list": ((), SECRETARIAT),
         "manage:create": ((), SECRETARIAT),
+        "manage:create_from_notification": ((), SECRETARIAT),
         "manage:edit": ((p,), SECRETARIAT),
         "manage:program": ((p,), SECRETARIAT),
         "manage:transition": ((p, "closed"), SECRETARIAT),

@@ -143,6 +143,13 @@ class ReviewFilterForm(forms.Form):
         required=False, choices=[("", "Any organization"), *Nomination.OrganizationType.choices]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("economy", "status", "gender", "organization_type"):
+            # what the list's htmx trigger listens to (`change from:[data-review-filter]`): these menus, not
+            # the bulk bar's decision menu next to them
+            self.fields[name].widget.attrs["data-review-filter"] = "menu"
+
     def filters(self) -> dict:
         if not self.is_valid():
             return {}

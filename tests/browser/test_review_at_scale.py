@@ -130,5 +130,11 @@ def test_the_review_at_1280(live_server, page):
     page.goto(f"{live_server.url}/manage/projects/{project.code}/nominations/")
     page.get_by_label("Choose Candidate BD1 with a long family name").check()
     expect(page.locator("[data-selected-count]")).to_have_text("1 selected")
+    lists = []
+    page.on("request", lambda request: lists.append(request.url) if request.headers.get("hx-request") else None)
+    page.get_by_label("Decision").select_option(label="Reject")  # the bulk bar's menu: the list stays
+    page.get_by_label("Economy").select_option(label="India")  # a filter's menu: the list follows
+    expect(page.locator("#review-list caption")).to_contain_text("5 nominations match")
+    assert [url.split("?")[1].split("&")[:2] for url in lists] == [["q=", "economy=IN"]]
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path=str(SCREENSHOTS / "review-1280.png"), full_page=True)

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Now
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Now
 
 from attendance import selectors as attendance_selectors
 from attendance.participation import Participation, eligible_q, sessions_attended_of
 from common.db import Bounded, bounded, count_of
 from common.zones import secretariat_date
+from mail.models import OutgoingEmail
+from mail.selectors import FAILURES_SHOWN, OutboxProgress, outbox_progress
 from nominations.models import Nomination
 from nominations.rules import npo_seen_as_q
 from projects.models import Project, Session
@@ -169,4 +171,53 @@ def certificates_ready_for(user, *, limit: int) -> list[Certificate]:
         certificates_visible_to(user)
         .filter(revoked_at__isnull=True, render_status=Certificate.RenderStatus.RENDERED)
         .order_by("-issued_at", "pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class IssuingProgress:
+    """How far a project's valid certificates have gone: `rendered` of `total` PDFs made, `failed` ones
+    (listed in `failures`, each with a retry), and the e-mails telling their holders (`emails`)."""
+
+    total: int
+    rendered: int
+    failed: int
+    failures: list[Certificate]
+    emails: OutboxProgress
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.rendered - self.failed
+
+    @property
+    def done(self) -> bool:
+        """Nothing is left to happen by itself: every PDF rendered or failed, every e-mail sent or failed."""
+        return self.pending == 0 and self.emails.done
+
+
+def certificate_progress(project: Project) -> IssuingProgress:
+    """The issuing of `project`'s certificates as its progress bar shows it, read from the rows: two queries,
+    and one more for each list of failures, whatever the number of certificates."""
+    valid = Certificate.objects.filter(project=project, revoked_at__isnull=True)
+    RenderStatus = Certificate.RenderStatus
+    counts = valid.aggregate(
+        total=Count("pk"),
+        rendered=Count("pk", filter=Q(render_status=RenderStatus.RENDERED)),
+        failed=Count("pk", filter=Q(render_status=RenderStatus.FAILED)),
+    )
+    failures = []
+    if counts["failed"]:
+        failures = list(
+            valid.filter(render_status=RenderStatus.FAILED)
+            .only("serial", "holder_name", "render_error")
+            .order_by("sequence")[:FAILURES_SHOWN]
+        )
+    # The e-mail of each valid certificate (`certificates.services.certificate_render` keys it so).
+    keys = valid.annotate(key=Concat(Value("certificate:"), Cast("pk", CharField()))).values("key")
+    return IssuingProgress(
+        total=counts["total"],
+        rendered=counts["rendered"],
+        failed=counts["failed"],
+        failures=failures,
+        emails=outbox_progress(OutgoingEmail.objects.filter(project=project, key__in=keys)),
     )

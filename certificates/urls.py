@@ -6,6 +6,7 @@ app_name = "certificates"
 urlpatterns = [
     path("manage/projects/<project_code:code>/certificates/", views.manage, name="manage"),
     path("manage/projects/<project_code:code>/certificates/issue/", views.issue, name="issue"),
+    path("manage/projects/<project_code:code>/certificates/progress/", views.progress, name="progress"),
     path("manage/certificates/<int:pk>/retry/", views.retry, name="retry"),
     path("manage/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("certificates/<int:pk>/download/", views.download, name="download"),

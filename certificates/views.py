@@ -41,12 +41,21 @@ def _manage_page(request, project, status=200):
         "rows": rows,
         "has_ended": services.project_has_ended(project),
         "needing_decision": [row for row in rows if row.needs_decision],
+        "progress": selectors.certificate_progress(project),
     }
     context["pending"] = any(
         row.certificate and row.certificate.render_status == Certificate.RenderStatus.PENDING for row in context["rows"]
     )
     template = "certificates/_manage_table.html" if request.htmx else "certificates/manage.html"
     return render(request, template, context, status=status)
+
+
+@secretariat_required
+def progress(request, code):
+    """The issuing's progress bar alone: the page asks for it every few seconds until nothing is left to do."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    context = {"project": project, "progress": selectors.certificate_progress(project)}
+    return render(request, "certificates/manage.html#issuing-progress", context)
 
 
 @require_POST

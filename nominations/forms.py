@@ -176,18 +176,39 @@ class DecisionForm(forms.Form):
         (Status.REJECTED, "Reject"),
         (Status.SUBMITTED, "Reinstate (back to submitted)"),
     ]
+    # How the confirmation asks it: "Select 12 nominations from 5 economies?"
+    VERBS = {
+        Status.SELECTED: "Select",
+        Status.WAITLISTED: "Wait-list",
+        Status.REJECTED: "Reject",
+        Status.SUBMITTED: "Reinstate",
+    }
     decision = forms.ChoiceField(choices=DECISIONS)
     note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
     nominations = forms.TypedMultipleChoiceField(
-        coerce=int, choices=[], required=True, error_messages={"required": "Tick at least one nomination."}
+        coerce=int,
+        choices=[],
+        required=True,
+        error_messages={
+            "required": "Tick at least one nomination.",
+            "invalid_choice": "A chosen nomination is not in the list you filtered (another officer's change, or "
+            "a changed filter): nothing was decided. Choose again from the list.",
+        },
     )
 
     def __init__(self, *args, nomination_ids=(), **kwargs):
+        """`nomination_ids`: the ids the decision may name (those in the review's filtered list)."""
         super().__init__(*args, **kwargs)
         self.fields["nominations"].choices = [(pk, pk) for pk in nomination_ids]
 
 
 class ReviewFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, organization or e-mail"}),
+    )
     economy = forms.ModelChoiceField(
         queryset=Economy.objects.all(), required=False, empty_label="Every economy", to_field_name="code"
     )
@@ -196,6 +217,13 @@ class ReviewFilterForm(forms.Form):
     organization_type = forms.ChoiceField(
         required=False, choices=[("", "Any organization"), *Nomination.OrganizationType.choices]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("economy", "status", "gender", "organization_type"):
+            # what the list's htmx trigger listens to (`change from:[data-review-filter]`): these menus, not
+            # the bulk bar's decision menu next to them
+            self.fields[name].widget.attrs["data-review-filter"] = "menu"
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -1,6 +1,8 @@
 """Reads of nominations that depend on who is asking. Views reach nominations only through these, so
 that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Cast, Now
 from django.http import Http404
@@ -10,6 +12,8 @@ from accounts.models import Economy, User
 from audit.models import AuditEntry
 from common.db import Bounded, bounded, count_of
 from common.zones import secretariat_date
+from mail.models import OutgoingEmail
+from mail.selectors import OutboxProgress, outbox_progress
 from projects.models import Project
 
 from . import rules
@@ -155,10 +159,11 @@ def candidate_history(*, user, email: str, exclude_pk: int | None = None) -> Que
     return history
 
 
-def review_nominations(*, project: Project, economy=None, status="", gender="", organization_type="") -> QuerySet:
-    """The nominations of the review table, as rows (named tuples) of the columns it shows, with the
-    economy's name and the count of attachments. Not model instances, and not the long texts (education,
-    experience, expectations): a page holds 100 of them."""
+def review_scope(
+    *, project: Project, economy=None, status="", gender="", organization_type="", q=""
+) -> QuerySet[Nomination]:
+    """The nominations the review's filters leave, unordered: the list shows them, and a bulk decision
+    applies only to ids among them. `q` is found in the candidate's name, organization or e-mail."""
     nominations = Nomination.objects.filter(project=project).exclude(
         status=Status.DRAFT  # an NPO's drafts are its own until submitted
     )
@@ -170,6 +175,18 @@ def review_nominations(*, project: Project, economy=None, status="", gender="", 
         nominations = nominations.filter(gender=gender)
     if organization_type:
         nominations = nominations.filter(organization_type=organization_type)
+    for word in q.split():
+        nominations = nominations.filter(
+            Q(full_name__icontains=word) | Q(organization__icontains=word) | Q(email__icontains=word)
+        )
+    return nominations
+
+
+def review_nominations(*, project: Project, **filters) -> QuerySet:
+    """The nominations of the review table, as rows (named tuples) of the columns it shows, with the
+    economy's name and the count of attachments. Not model instances, and not the long texts (education,
+    experience, expectations): a page holds 100 of them. `filters` are `review_scope`'s."""
+    nominations = review_scope(project=project, **filters)
     attachments = count_of(Attachment.objects.filter(nomination=OuterRef("pk")), "nomination")
     return (
         # A subquery, not a join and GROUP BY: the paginator's COUNT then leaves it out.
@@ -240,6 +257,78 @@ def quota_summary(project: Project) -> dict:
         "overseas_left": project.overseas_participants - totals["selected_overseas"],
         "local_left": project.local_participants - totals["selected_local"],
     }
+
+
+@dataclass(frozen=True)
+class BulkForecast:
+    """What a bulk decision on the chosen nominations would do, as far as the rules can tell before it is
+    taken: shown on the confirmation page. The service decides again under the project's lock and has the
+    last word (another officer may decide meanwhile)."""
+
+    to: str
+    ids: list[int]  # the chosen nominations in the scope, in the order the service takes them
+    economies: list[dict]  # per economy: name, chosen, selected now, limit
+    changes: int  # moves the rules allow and the quotas leave room for
+    already: int  # already in that status: nothing to do
+    not_allowed: list[str]  # "Name: a rejected nomination cannot be wait-listed"
+    over_quota: list[str]  # "Name (Sri Lanka): the limit is 2 per economy"
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def bulk_decision_forecast(*, project: Project, scope: QuerySet[Nomination], ids, to: str) -> BulkForecast:
+    """The chosen `ids` that are in `scope` (a `review_scope`), and what deciding `to` would do to each, in
+    the service's order (the NPOs' priority within each economy), counting the seats each selection takes.
+    Two queries, whatever the number chosen."""
+    chosen = list(
+        scope.filter(pk__in=list(ids))
+        .order_by("economy__name", "priority_rank", "id")
+        .values_list("pk", "full_name", "economy_id", "economy__name", "status", "is_overseas", named=True)
+    )
+    summary = quota_summary(project)
+    selected = {row["economy_id"]: row["selected"] for row in summary["economies"]}
+    taken = {True: summary["totals"]["selected_overseas"], False: summary["totals"]["selected_local"]}
+    limits = {True: (project.overseas_participants, "overseas"), False: (project.local_participants, "local")}
+    economies: dict[int, dict] = {}
+    changes = already = 0
+    not_allowed, over_quota = [], []
+    for n in chosen:
+        row = economies.setdefault(
+            n.economy_id,
+            {"name": n.economy__name, "chosen": 0, "selected": selected.get(n.economy_id, 0)},
+        )
+        row["chosen"] += 1
+        if n.status == to:
+            already += 1
+            continue
+        if to not in rules.SECRETARIAT_TRANSITIONS.get(n.status, frozenset()) or to == Status.WITHDRAWN:
+            not_allowed.append(f"{n.full_name}: a {Status(n.status).label.lower()} nomination")
+            continue
+        if to == Status.SELECTED:
+            limit, kind = limits[n.is_overseas]
+            per_economy = project.per_economy_limit
+            if per_economy is not None and selected.get(n.economy_id, 0) >= per_economy:
+                over_quota.append(f"{n.full_name} ({n.economy__name}): the limit is {per_economy} per economy")
+                continue
+            if taken[n.is_overseas] >= limit:
+                over_quota.append(f"{n.full_name} ({n.economy__name}): all {limit} {kind} places are taken")
+                continue
+            selected[n.economy_id] = selected.get(n.economy_id, 0) + 1
+            taken[n.is_overseas] += 1
+        changes += 1
+    for row in economies.values():
+        row["limit"] = project.per_economy_limit
+    return BulkForecast(
+        to=to,
+        ids=[n.pk for n in chosen],
+        economies=list(economies.values()),
+        changes=changes,
+        already=already,
+        not_allowed=not_allowed,
+        over_quota=over_quota,
+    )
 
 
 def promotion_suggestions(project: Project, summary: dict | None = None) -> list[Nomination]:
@@ -461,3 +550,14 @@ def projects_to_announce(*, limit: int) -> Bounded:
         .order_by("start_date", "code")
     )
     return bounded(projects, limit)
+
+
+def announcement_progress(project: Project) -> OutboxProgress:
+    """The e-mails announcing `project`'s results (each NPO officer's outcome, each selected candidate's
+    invitation, as `services.project_announce` keys them), from every announcement so far: sent, failed,
+    waiting. One query, two when some failed."""
+    return outbox_progress(
+        OutgoingEmail.objects.filter(project=project).filter(
+            Q(key__startswith=f"outcome:{project.pk}:") | Q(key__startswith="invitation:")
+        )
+    )

@@ -31,7 +31,9 @@ urlpatterns = [
     path("nominations/<int:pk>/<str:action>/", views.nomination_action, name="action"),
     # the Secretariat
     path("manage/projects/<project_code:code>/nominations/", views.review, name="review"),
+    path("manage/projects/<project_code:code>/nominations/confirm/", views.review_confirm, name="confirm"),
     path("manage/projects/<project_code:code>/nominations/decide/", views.review_decide, name="decide"),
+    path("manage/projects/<project_code:code>/announce/progress/", views.announce_progress, name="announce_progress"),
     path("manage/projects/<project_code:code>/extensions/", views.extension_grant, name="extension"),
     path("manage/projects/<project_code:code>/announce/", views.announce, name="announce"),
 ]

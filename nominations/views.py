@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -360,20 +361,99 @@ def review(request, code):
     filters = ReviewFilterForm(request.GET or None)
     nominations = selectors.review_nominations(project=project, **filters.filters())
     page = Paginator(nominations, 100).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "filters": filters,
+        "page": page,
+        "rows": review_rows(page.object_list),
+        "decision_choices": DecisionForm.DECISIONS,
+    }
+    if request.htmx and request.htmx.target == "review-list":
+        # The search and the filters, as they change: only the list (its bulk bar, rows and pages).
+        return render(request, "nominations/review.html#review-list", context)
     summary = selectors.quota_summary(project)
+    context |= {
+        "summary": summary,
+        "suggestions": selectors.promotion_suggestions(project, summary),
+        "extensions": selectors.deadline_extensions(project),
+        "existing_accounts": selectors.selected_with_existing_accounts(project),
+        "announcing": selectors.announcement_progress(project),
+    }
+    return render(request, "nominations/review.html", context)
+
+
+@secretariat_required
+def announce_progress(request, code):
+    """The announcement's e-mails so far: the review page asks for this every few seconds until all left."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    context = {"project": project, "announcing": selectors.announcement_progress(project)}
+    return render(request, "nominations/review.html#announce-progress", context)
+
+
+def _review_query(request) -> QueryDict:
+    """The review page's query string (its filters and page) that a bulk decision came from."""
+    return QueryDict(request.POST.get("query", ""))
+
+
+def _review_scope(project, query: QueryDict):
+    """The nominations of the review's list as `query` filters it; None if the filters are not valid."""
+    filters = ReviewFilterForm(query or None)
+    if query and not filters.is_valid():
+        return None
+    return selectors.review_scope(project=project, **filters.filters())
+
+
+def _posted_ids(data) -> list[int]:
+    # isdigit() alone takes "²", which int() refuses.
+    return [int(pk) for pk in data.getlist("nominations") if pk.isascii() and pk.isdigit()]
+
+
+def _bulk_decision(request, project, *, all_matching=False):
+    """The decision form of a bulk decision, its choices the posted ids that are in the list as filtered
+    (or, with `all_matching`, every nomination in that list), and the way back to that list. A form that is
+    not valid, or None when the filters are not, changes nothing."""
+    query = _review_query(request)
+    back = f"{reverse('nominations:review', args=[project.code])}?{query.urlencode()}"
+    scope = _review_scope(project, query)
+    if scope is None:
+        messages.error(request, "The list's filters are not valid: nothing was decided. Filter the list again.")
+        return None, None, back
+    data = request.POST.copy()
+    if all_matching and data.get("all_matching"):
+        data.setlist("nominations", [str(pk) for pk in scope.values_list("pk", flat=True)])
+    in_scope = scope.filter(pk__in=_posted_ids(data)).values_list("pk", flat=True)
+    form = DecisionForm(data, nomination_ids=list(in_scope))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return form, scope, back
+
+
+@require_POST
+@secretariat_required
+def review_confirm(request, code):
+    """What a bulk decision would do, with its counts, to confirm or go back: it changes nothing."""
+    project = project_selectors.project_get_for_secretariat(code=code)
+    form, scope, back = _bulk_decision(request, project, all_matching=True)
+    if form is None or not form.is_valid():
+        return redirect(back)
+    decision = form.cleaned_data["decision"]
+    forecast = selectors.bulk_decision_forecast(
+        project=project, scope=scope, ids=form.cleaned_data["nominations"], to=decision
+    )
     return render(
         request,
-        "nominations/review.html",
+        "nominations/review_confirm.html",
         {
             "project": project,
-            "filters": filters,
-            "page": page,
-            "rows": review_rows(page.object_list),
-            "summary": summary,
-            "suggestions": selectors.promotion_suggestions(project, summary),
-            "decision_choices": DecisionForm.DECISIONS,
-            "extensions": selectors.deadline_extensions(project),
-            "existing_accounts": selectors.selected_with_existing_accounts(project),
+            "forecast": forecast,
+            "verb": DecisionForm.VERBS[decision],
+            "done": services.DONE[decision],
+            "decision": decision,
+            "note": form.cleaned_data["note"],
+            "query": _review_query(request).urlencode(),
+            "back": back,
         },
     )
 
@@ -382,14 +462,8 @@ def review(request, code):
 @secretariat_required
 def review_decide(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
-    # isdigit() alone takes "²", which int() refuses.
-    ids = [int(pk) for pk in request.POST.getlist("nominations") if pk.isascii() and pk.isdigit()]
-    form = DecisionForm(request.POST, nomination_ids=ids)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
+    form, _, back = _bulk_decision(request, project)
+    if form is not None and form.is_valid():
         decided, refused = services.nominations_decide_bulk(
             actor=request.user,
             project=project,
@@ -403,7 +477,7 @@ def review_decide(request, code):
             messages.success(request, f"{done}: {count} nomination{'s' if count != 1 else ''}.")
         for message in refused:
             messages.error(request, message)
-    return redirect(f"{request.path.rsplit('decide/', 1)[0]}?{request.POST.get('query', '')}")
+    return redirect(back)
 
 
 @secretariat_required

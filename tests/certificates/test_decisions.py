@@ -118,7 +118,8 @@ def test_the_certificates_page_with_flags_makes_the_same_number_of_queries_at_an
     client = login(secretariat)
     for size in (2, 12):
         _add_holders_no_longer_eligible(secretariat, project, sessions, size)
-        # user, project, participants with their attendance, sessions, certificates, whether it has ended
-        with django_assert_num_queries(6):
+        # user, project, participants with their attendance, sessions, certificates, whether it has ended,
+        # and the progress bar's two counts (certificates by status, their e-mails by status)
+        with django_assert_num_queries(8):
             page = client.get(reverse("certificates:manage", args=[project.code]))
         assert len(page.context["needing_decision"]) == {2: 2, 12: 14}[size]

@@ -353,10 +353,18 @@ def test_deciding_on_nominations_with_malformed_ids_decides_nothing(login, secre
         {"nominations": ["²", "1\x00", "abc"], "decision": "selected", "query": "economy=LK\r\nSet-Cookie: x=1"},
         follow=True,
     )
-    assert response.status_code == 200 and "Select a valid choice. ² is not one of the available choices." in page_text(
+    # the filters the decision came from are not valid (an economy code with a header in it): nothing is decided
+    assert response.status_code == 200 and "The list's filters are not valid: nothing was decided." in page_text(
         response
     )
     assert "x" not in response.cookies
+    response = login(secretariat).post(
+        reverse("nominations:decide", args=[nomination.project.code]),
+        {"nominations": ["²", "1\x00", "abc"], "decision": "selected", "query": "economy=LK"},
+        follow=True,
+    )
+    assert "A chosen nomination is not in the list you filtered" in page_text(response)
+    assert not Nomination.objects.filter(status=Nomination.Status.SELECTED).exists()
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.SUBMITTED
 

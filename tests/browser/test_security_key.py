@@ -40,6 +40,7 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
     try:
         log_in(page, live_server.url, staff.email)
         assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+        page.wait_for_load_state("load")  # the button's script is deferred (see below)
         page.get_by_role("button", name="Set up a security key or passkey").click()
         page.wait_for_url(f"{live_server.url}/accounts/two-step/recovery-codes/")
         assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
@@ -55,6 +56,9 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
         page.get_by_label("Password").fill("a-long-test-password")
         page.get_by_role("button", name="Log in").click()
         assert page.get_by_role("heading", name="Enter your code").is_visible()
+        # The button works once the page's deferred scripts have run: a click before that does nothing (on a
+        # loaded machine the heading shows well before), so wait for the load, as a person waits for the page.
+        page.wait_for_load_state("load")
         page.get_by_role("button", name="Use your security key or passkey").click()
         try:
             # Four round trips: begin, the authenticator, complete, the page.

@@ -360,6 +360,30 @@ class World:
             ptype="tes",
         )
 
+        # The small instances of the NPO's list and of the review, each in its big one's state, so that the count
+        # compares like with like: the list while nominations are open (it asks whether any has been decided),
+        # the review closed with a wait-listed candidate and a free seat (it offers the seat).
+        special(
+            "small_open",
+            start=today + 60 * day,
+            n_sessions=2,
+            n_nominations=3,
+            economies=[code["PH"].id],
+            status="published",
+            closes=today + 15 * day,
+            host="PH",
+        )
+        special(
+            "small_review",
+            start=today + 30 * day,
+            n_sessions=2,
+            n_nominations=3,
+            economies=[code["PH"].id],
+            status="published",
+            closes=today - 3 * day,
+            host="PH",
+        )
+
         n_regular = self.targets["projects"] - len(projects)
         span = 3650 + 180  # ten years back, six months ahead
         types, weights = zip(*TYPE_WEIGHTS.items(), strict=True)
@@ -765,6 +789,12 @@ def build(world: World, cursor) -> dict:
             elif p.kind == "import":
                 from_economy = [p.economies[i % len(p.economies)] for i in range(p.n_nominations)]
                 statuses = [NominationStatus.SELECTED] * p.n_nominations
+            elif p.kind == "small_open":
+                from_economy = [ph] * 3
+                statuses = [NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.WITHDRAWN]
+            elif p.kind == "small_review":
+                from_economy = [ph] * 3
+                statuses = [NominationStatus.SELECTED, NominationStatus.WAITLISTED, NominationStatus.REJECTED]
             elif p.kind == "small":
                 from_economy, statuses = (
                     [ph] * 3,

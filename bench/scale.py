@@ -126,7 +126,7 @@ def pages(world: World, data: dict) -> list[Page]:
             "NPO nomination list (12 nominations)",
             "npo",
             [f"/projects/{s['featured'].code}/nominations/"],
-            f"/projects/{s['small'].code}/nominations/",
+            f"/projects/{s['small_open'].code}/nominations/",
             expect="nominations</h1>",
         ),
         Page(
@@ -134,7 +134,7 @@ def pages(world: World, data: dict) -> list[Page]:
             "Secretariat review (200 nominations; page 1 of 2)",
             "secretariat",
             [f"/manage/projects/{s['review'].code}/nominations/"],
-            f"/manage/projects/{s['small'].code}/nominations/",
+            f"/manage/projects/{s['small_review'].code}/nominations/",
             expect="Nominations</h1>",
         ),
         Page(
@@ -400,7 +400,8 @@ def report(
     lines += [
         "",
         "Queries: per request, on the page above and (in brackets) on a small instance of the same page (the same"
-        " project code of one economy, two sessions and three nominations; the NPO home of the economy with the"
+        " project code of one economy, two sessions and three nominations, in the big page's state: open for the"
+        " NPO's list, closed with a wait list and a free seat for the review; the NPO home of the economy with the"
         f" fewest open projects, {args.npo_small}; page 2 of the catalogue; the catalogue searched down to one"
         " project; the reports of one year; a replaced certificate). Slowest query: the median of five requests,"
         " timed by Django in this process. In process: the fastest of five requests through Django's test client"

@@ -184,10 +184,13 @@ def review_scope(
 
 def review_nominations(*, project: Project, **filters) -> QuerySet:
     """The nominations of the review table, as rows (named tuples) of the columns it shows, with the
-    economy's name and the count of attachments. Not model instances, and not the long texts (education,
-    experience, expectations): a page holds 100 of them. `filters` are `review_scope`'s."""
+    economy's name and how many of the documents the project requires each holds (`rules.required_documents`;
+    one attachment per kind). Not model instances, and not the long texts (education, experience,
+    expectations): a page holds 100 of them. `filters` are `review_scope`'s."""
     nominations = review_scope(project=project, **filters)
-    attachments = count_of(Attachment.objects.filter(nomination=OuterRef("pk")), "nomination")
+    attachments = count_of(
+        Attachment.objects.filter(nomination=OuterRef("pk"), kind__in=rules.required_documents(project)), "nomination"
+    )
     return (
         # A subquery, not a join and GROUP BY: the paginator's COUNT then leaves it out.
         nominations.annotate(economy_name=F("economy__name"), attachment_count=attachments)

@@ -366,6 +366,7 @@ def review(request, code):
         "filters": filters,
         "page": page,
         "rows": review_rows(page.object_list),
+        "required_documents": rules.required_documents(project),
         "decision_choices": DecisionForm.DECISIONS,
     }
     if request.htmx and request.htmx.target == "review-list":

@@ -369,6 +369,23 @@ def test_each_review_row_shows_the_candidate_their_documents_and_status_and_link
     assert '<span class="badge text-bg-success">Selected</span>' in body
 
 
+@pytest.mark.django_db
+def test_the_reviews_document_column_counts_the_documents_the_project_requires(login, secretariat):
+    """'1/2': of the two documents this project asks for, one is in; a CV it does not ask for is not counted."""
+    project = ProjectFactory(required_documents=["biodata", "endorsement"])
+    nomination = NominationFactory(project=project, full_name="Kamal Silva")
+    for kind in ("biodata", "cv"):
+        Attachment.objects.create(
+            nomination=nomination, kind=kind, file="x", file_type="pdf", original_name="a.pdf", size=1, sha256="0"
+        )
+    client = login(secretariat)
+    response = client.get(reverse("nominations:review", args=[project.code]))
+    assert _review_rows(response)[0].endswith(" 1/2")
+    project.required_documents = []
+    project.save(update_fields=["required_documents"])
+    assert _review_rows(client.get(reverse("nominations:review", args=[project.code])))[0].endswith(" —")
+
+
 def _chosen(body: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, flags=re.S).group(1)
     return re.findall(r'<option value="([^"]*)" selected>', select)

@@ -4,6 +4,8 @@ reason; a refusal that may pass (4xx, a refused connection) follows the retry po
 Sent to a real SMTP server on the loopback address through Django's SMTP backend, as in production."""
 
 import datetime
+import socket
+import time
 import zoneinfo
 
 import pytest
@@ -121,3 +123,20 @@ def test_the_message_id_is_the_rows_own_on_every_attempt(smtp_server, clock, cel
     assert message["Message-ID"].startswith(f"<outbox-{email.pk}.") and message["Message-ID"].endswith(
         "@apo-portal.local>"
     )
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_never_answers_fails_the_attempt_within_the_timeout(settings, clock):
+    """A server that accepts the connection and says nothing (hung) costs one attempt of EMAIL_TIMEOUT, retried
+    on the policy's schedule, rather than a mail worker held until the task's time limit."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens; the kernel accepts; nobody answers
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+        settings.EMAIL_TIMEOUT = 1
+        email = _owed()
+        started = time.monotonic()
+        assert mail.outgoing_email_send(email_id=email.pk) is False
+        assert time.monotonic() - started < 30  # a generous ceiling: only a hang fails it
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.next_attempt_at) == ("pending", 1, clock.now + retry.FIRST_WAIT)
+    assert "timed out" in email.last_error

@@ -5,7 +5,7 @@ from .models import OutgoingEmail
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["subject", "to", "status", "attempts", "created_at", "next_attempt_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["to", "subject", "key"]
     readonly_fields = [
@@ -18,6 +18,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "last_error",
         "project",
         "created_at",
+        "claimed_at",
+        "next_attempt_at",
+        "enqueued_at",
         "sent_at",
     ]
 

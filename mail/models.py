@@ -8,9 +8,11 @@ class OutgoingEmail(models.Model):
     that asking twice writes nothing new: every e-mail is sent at most once (PRODUCT.md rule 7). A
     Celery task sends it after commit; a beat task picks up any the broker did not take.
 
-    A sender claims the row (pending → sending) before it hands the message to the mail server, and
-    only the claim's holder sends: a row left "sending" was perhaps delivered, so nothing sends it again
-    unless the Secretariat asks (`mail/services.py`).
+    A sender claims the row (pending → sending, one attempt counted) before it hands the message to the
+    mail server, and only the claim's holder sends. A failure that may pass puts the row back to pending with
+    `next_attempt_at` set by the retry policy (`mail/retry.py`); a refusal for good marks it failed. A row
+    left "sending" by a crash is tried again by beat's sweep under the same policy, with the same Message-ID
+    (`mail/services.py`).
     """
 
     class Status(models.TextChoices):
@@ -33,9 +35,17 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the retry policy allows the next attempt, after one failed for a reason that may pass; empty while
+    # none has failed (a new row is sent at once). Kept on the row, so the policy survives a restart.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When beat's sweep last put the row on the queue: it waits a while before doing so again.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="mail_outgoing_status_next"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to} ({self.status})"

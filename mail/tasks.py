@@ -10,29 +10,25 @@ from . import services
 
 @shared_task(bind=True, acks_late=True, max_retries=5, queue="email")
 def send_outgoing_email(self, email_id: int) -> None:
+    """Send one e-mail. What the mail server says is recorded on the row by the service, and the row's retry
+    policy (`mail/retry.py`), not this task's retries, decides when it is tried again: beat's sweep enqueues
+    it then."""
     try:
         services.outgoing_email_send(email_id=email_id)
     except OperationalError as error:
-        # The database was too busy to claim the e-mail (nothing was sent): try again soon; beat's sweep
-        # also finds it pending.
+        # The database would not let the e-mail be claimed or written (nothing was sent): try again soon; beat's
+        # sweep also finds it pending.
         if self.request.retries < self.max_retries:
             raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
         raise
-    except services.TemporaryMailError as error:
-        final = self.request.retries >= self.max_retries
-        services.outgoing_email_failed(email_id=email_id, error=str(error), final=final)
-        if not final:
-            raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900)) from error
 
 
 @shared_task(acks_late=True, queue="email")
 def deliver_pending_emails() -> int:
-    """Beat: enqueue e-mails still pending a while after they were written (the broker was down when
-    they were decided). Sending is idempotent, so an e-mail enqueued twice is still sent once."""
-    pending = services.outgoing_emails_overdue()
-    for email_id in pending:
-        enqueue(send_outgoing_email, email_id)
-    return len(pending)
+    """Beat, every 20 s: enqueue the e-mails whose attempt is due (never taken by the broker, or their retry's
+    wait over), and take back those a crash left being sent. Sending is idempotent, so an e-mail enqueued
+    twice is still sent once."""
+    return services.outgoing_emails_sweep()
 
 
 # The names these tasks had while the outbox lived in `nominations`, kept for one release: a message already

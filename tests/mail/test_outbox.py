@@ -9,6 +9,7 @@ from django.core import mail as django_mail
 from django.db import IntegrityError
 from django.urls import reverse
 
+from mail import retry
 from mail import services as mail
 from mail.models import OutgoingEmail
 from mail.tasks import send_outgoing_email
@@ -41,26 +42,31 @@ def smtp_says(monkeypatch):
         smtplib.SMTPResponseException(451, b"4.3.0 Mail server temporarily rejected message"),
         ConnectionRefusedError(111, "Connection refused"),
         smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        TimeoutError("timed out"),
     ],
 )
-def test_passing_smtp_errors_are_retried_then_marked_failed(smtp_says, error, celery_eager):
+def test_passing_smtp_errors_wait_for_the_policys_next_attempt(smtp_says, error, clock, celery_eager):
     email = _owed()
     smtp_says(error)
-    send_outgoing_email.apply(args=[email.pk])  # eager: the retries run at once, as many as allowed
+    send_outgoing_email.apply(args=[email.pk])
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("failed", send_outgoing_email.max_retries + 1)
+    assert (email.status, email.attempts, email.next_attempt_at) == ("pending", 1, clock.now + retry.FIRST_WAIT)
     assert email.last_error
+    assert mail.outgoing_emails_overdue() == []  # not before its time (tests/mail/test_retry.py runs the day)
 
 
 @pytest.mark.django_db
 def test_a_permanent_smtp_error_is_not_retried(smtp_says):
     email = _owed()
     smtp_says(smtplib.SMTPResponseException(550, b"5.1.1 No such user"))
-    with pytest.raises(smtplib.SMTPResponseException):
-        mail.outgoing_email_send(email_id=email.pk)
+    assert mail.outgoing_email_send(email_id=email.pk) is False
     email.refresh_from_db()
     # Failed for good after one try, and listed for the Secretariat: beat's sweep does not send it again.
-    assert (email.status, email.attempts, email.last_error) == ("failed", 1, "550 b'5.1.1 No such user'")
+    assert (email.status, email.attempts, email.last_error) == (
+        "failed",
+        1,
+        "Refused by the mail server: 550 5.1.1 No such user",
+    )
     assert mail.outgoing_emails_overdue(older_than=datetime.timedelta(0)) == []
 
 
@@ -146,7 +152,13 @@ def database_too_busy_to_record(monkeypatch):
     holds its write lock ("database is locked"), the first `times` times."""
     from django.db import OperationalError, connection
 
-    monkeypatch.setattr(mail.time, "sleep", lambda seconds: None)
+    waited = [0.0]  # the pauses between tries pass at once, on a clock of their own
+
+    def sleep(seconds):
+        waited[0] += seconds
+
+    monkeypatch.setattr(mail.time, "sleep", sleep)
+    monkeypatch.setattr(mail.time, "monotonic", lambda: waited[0])
     refused = []
 
     def refuse_to_record(times: int):
@@ -159,6 +171,7 @@ def database_too_busy_to_record(monkeypatch):
         return connection.execute_wrapper(wrapper)
 
     refuse_to_record.refused = refused
+    refuse_to_record.waited = waited
     return refuse_to_record
 
 
@@ -173,30 +186,37 @@ def test_a_send_is_never_repeated_because_recording_it_failed(database_too_busy_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_email_whose_send_could_not_be_recorded_waits_for_the_secretariat(
-    database_too_busy_to_record, login, secretariat, celery_eager
+def test_an_email_whose_send_could_not_be_recorded_is_sent_again_later_as_the_same_message(
+    database_too_busy_to_record, clock, login, secretariat, celery_eager
 ):
-    email = _owed()
-    with database_too_busy_to_record(times=100), pytest.raises(mail.OutcomeNotRecorded):
-        send_outgoing_email.apply(args=[email.pk], throw=True)
-    assert len(django_mail.outbox) == 1
-    email.refresh_from_db()
-    assert email.status == "sending"  # it was handed over, perhaps delivered: nothing sends it on its own
-    send_outgoing_email.apply(args=[email.pk])  # the task delivered again, and beat's sweep
+    """A database away for longer than the record is retried (the worker gives up after RECORD_FOR): the row
+    stays "sending", nothing sends it while a worker might still be at it, and then beat's sweep tries it again
+    under the retry policy, with the same Message-ID, so that a mail client shows one e-mail."""
     from mail.tasks import deliver_pending_emails
 
+    email = _owed()
+    with database_too_busy_to_record(times=1000), pytest.raises(mail.OutcomeNotRecorded):
+        send_outgoing_email.apply(args=[email.pk], throw=True)
+    assert database_too_busy_to_record.waited[0] <= mail.RECORD_FOR.total_seconds()
+    assert 20 < len(database_too_busy_to_record.refused) < 1000  # tried for RECORD_FOR, then given up
+    assert len(django_mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == "sending"
+
+    send_outgoing_email.apply(args=[email.pk])  # the task delivered again, and beat's sweep, soon after
+    clock.advance(minutes=5)
     deliver_pending_emails.apply()
     assert len(django_mail.outbox) == 1
-
     client = login(secretariat)
     assert "Every e-mail was delivered." in page_text(client.get(reverse("mail:failed_emails")))
-    OutgoingEmail.objects.filter(pk=email.pk).update(claimed_at=email.claimed_at - datetime.timedelta(minutes=11))
-    page = page_text(client.get(reverse("mail:failed_emails")))
-    assert "Interrupted while being sent: it may have been delivered." in page
-    assert "1 e-mail could not be delivered." in page_text(client.get(reverse("home")))
-    client.post(reverse("mail:failed_emails"), {"email": email.pk})  # on the Secretariat's word
+
+    clock.advance(minutes=5, seconds=1)  # no worker can still be at it: twice the task's hard time limit
+    deliver_pending_emails.apply()
     email.refresh_from_db()
-    assert (email.status, len(django_mail.outbox)) == ("sent", 2)
+    assert (email.status, email.attempts, len(django_mail.outbox)) == ("sent", 2, 2)
+    first, repeat = django_mail.outbox
+    assert first.extra_headers["Message-ID"] == repeat.extra_headers["Message-ID"]
+    assert repeat.message()["Message-ID"] == mail.outgoing_email_message_id(email)
 
 
 @pytest.mark.django_db

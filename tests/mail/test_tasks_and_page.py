@@ -1,13 +1,17 @@
 """The outbox's own names: its tasks (and the names they had in `nominations`, for messages already queued),
 the queue they go to, the page's address, and the audit action of a resend."""
 
+import datetime
+
 import pytest
 from django.core import mail as django_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from apo_portal.celery import app
 from audit.models import AuditEntry
 from mail.models import OutgoingEmail
+from tests.pages import page_text
 
 
 def _owed(**kwargs) -> OutgoingEmail:
@@ -66,3 +70,20 @@ def test_a_resend_is_audited_as_the_mail_apps_and_old_entries_keep_their_action(
     assert (old.action, old.target_type) == ("nominations.email.resent", "nominations.outgoingemail")
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("each", [1, 8])
+def test_the_undelivered_page_reads_a_fixed_number_of_queries(each, login, secretariat, django_assert_num_queries):
+    now = timezone.now()
+    for i in range(each):
+        _owed(key=f"f:{i}", status=OutgoingEmail.Status.FAILED, attempts=1, last_error="Refused: 550 no such user")
+        _owed(key=f"r:{i}", attempts=2, last_error="451 later", next_attempt_at=now + datetime.timedelta(minutes=2))
+        _owed(key=f"s:{i}", status=OutgoingEmail.Status.SENDING, claimed_at=now - datetime.timedelta(hours=1))
+    client = login(secretariat)
+    client.get(reverse("mail:failed_emails"))  # a first visit
+    with django_assert_num_queries(3):  # the user, the count and the page of rows, at any size
+        response = client.get(reverse("mail:failed_emails"))
+    text = page_text(response)
+    assert text.count("Retrying, next attempt at") == each and text.count("Send again") == 2 * each
+    assert text.count("Interrupted while being sent") == each

@@ -7,11 +7,13 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
-# The portal's stylesheet, from Bootstrap's Sass sources and static/css/portal.css (scripts/build-assets).
-COPY scripts/build-assets scripts/
+# The portal's stylesheet, from Bootstrap's Sass sources and static/css/portal.css, and the fonts of its PDFs,
+# the files they use copied from the @fontsource packages into build/static/fonts/ (scripts/build-assets).
+# The packages themselves (about 300 MB, every weight of every subset) stay out of the image.
+COPY scripts/build-assets scripts/build-pdf-fonts.js scripts/
 COPY assets/ assets/
 COPY static/css/portal.css static/css/
-RUN scripts/build-assets
+RUN scripts/build-assets && rm -rf node_modules/@fontsource
 
 # --- The portal -------------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
@@ -21,12 +23,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# What WeasyPrint loads at import (pango, harfbuzz with its subsetter, fontconfig), and fonts for the
-# names of participants from all 21 member economies (Latin, Thai, Devanagari, Sinhala, CJK, ...).
+# What WeasyPrint loads at import (pango, harfbuzz with its subsetter, fontconfig). No font package: the
+# PDFs use only the portal's own fonts (build/static/fonts/, for the names of all 21 member economies).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig \
-        fonts-noto-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --uid 10001 --user-group apo

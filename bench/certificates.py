@@ -130,7 +130,7 @@ def bare_render(html: str) -> bytes:
     from common import pdf
 
     return weasyprint.HTML(string=html, base_url=pdf.PRINT_ORIGIN + "/", url_fetcher=pdf.StaticOnlyFetcher()).write_pdf(
-        font_config=pdf.font_config()
+        stylesheets=[pdf.fonts_stylesheet()], font_config=pdf.font_config()
     )  # the same call the task makes
 
 

@@ -62,7 +62,7 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf(html: str) -> bytes:
     document = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(font_config=font_config())
+    return document.write_pdf(stylesheets=[fonts_stylesheet()], font_config=font_config())
 
 
 def sha256(data: bytes) -> str:
@@ -74,3 +74,20 @@ def font_config() -> FontConfiguration:
     """One font configuration per process, made on first use: building it for every PDF cost about a fifth
     of each render (bench/RESULTS.md), and web processes that never render should not pay for it."""
     return FontConfiguration()
+
+
+# The portal's own fonts (@font-face rules and files built by scripts/build-pdf-fonts.js into build/static/fonts/):
+# the templates set their lists (var(--pdf-serif), ...), never a font of the machine's.
+FONTS_STYLESHEET = "fonts/pdf.css"
+
+
+@functools.cache
+def fonts_stylesheet() -> weasyprint.CSS:
+    """The fonts' stylesheet, read once per process into font_config(). WeasyPrint loads every file of a
+    stylesheet's @font-face rules when it reads it, used or not (372 files, about 2 s), and parsing the rules
+    again for each PDF would cost more than the PDF itself."""
+    return weasyprint.CSS(
+        url=PRINT_ORIGIN + settings.STATIC_URL + FONTS_STYLESHEET,
+        url_fetcher=StaticOnlyFetcher(),
+        font_config=font_config(),
+    )

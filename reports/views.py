@@ -1,11 +1,10 @@
-import weasyprint
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from audit.services import audit_log
 from common.decorators import role_required, secretariat_required
-from common.pdf import PRINT_ORIGIN, StaticOnlyFetcher, font_config
+from common.pdf import render_pdf
 from common.spreadsheets import table_csv, table_xlsx
 from nominations import selectors as nomination_selectors
 from projects import selectors as project_selectors
@@ -145,9 +144,7 @@ def project_report(request, code):
 def project_report_pdf(request, code):
     project = project_selectors.project_get_for_secretariat(code=code)
     html = render_to_string("reports/project_report_pdf.html", _project_report_context(project), request=request)
-    pdf = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(
-        font_config=font_config()
-    )
+    pdf = render_pdf(html)  # with the portal's fonts, like the certificates
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{project.code}-report.pdf"'
     return response

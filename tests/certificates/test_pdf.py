@@ -12,7 +12,7 @@ from certificates.models import Certificate
 from common import pdf
 from tests.factories import ParticipantFactory
 from tests.pages import page_text
-from tests.pdfs import pdf_fonts, pdf_page_sizes, pdf_qr_codes, pdf_text
+from tests.pdfs import pdf_embedded_fonts, pdf_page_sizes, pdf_qr_codes, pdf_text, shipped_fonts
 
 
 def _rendered(secretariat, project, nomination) -> tuple[Certificate, bytes]:
@@ -47,17 +47,73 @@ def test_the_pdf_carries_the_name_project_and_serial_and_a_qr_code_of_the_verifi
     assert pdf_qr_codes(data) == [f"https://portal.apo.test/verify/{certificate.verification_code}/"]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", ["สมชาย ใจดี", "राजेश कुमार", "田中 花子", "محمد رضایی"])
-def test_names_in_every_script_are_printed_as_nominated(secretariat, finished_project, name):
+# Names as the member economies' people write them, one for each script a certificate must set.
+NAMES = {
+    "Latin with diacritics (Türkiye)": "Çağlar Şükrü Yıldırım",
+    "Latin (Indonesia, Malaysia, the Philippines)": "Siti Nurhaliza binti Tarudin",
+    "Vietnamese": "Nguyễn Thị Hương",
+    "Thai": "สมชาย ใจดี",
+    "Lao": "ສົມສັກ ພົມມະວົງ",
+    "Khmer": "សុខ ចាន់",
+    "Myanmar": "မောင်မောင်",
+    "Devanagari (India, Nepal)": "राजेश कुमार",
+    "Bengali": "রহিম উদ্দিন",
+    "Sinhala": "කමල් පෙරේරා",
+    "Tamil": "முருகன்",
+    "Mongolian Cyrillic": "Батбаяр Өлзийсайхан Түмэн",
+    "Persian": "محمد رضایی",
+    "Urdu": "عمران خان ٹیپو",
+    "Chinese (Traditional)": "陳志偉",
+    "Chinese (Simplified)": "王小明",
+    "Japanese": "山田 太郎 さくら",
+    "Korean": "김민준",
+}
+
+
+def _certificate_of(secretariat, finished_project, name) -> bytes:
     project, _, people = finished_project
     people["minh"].full_name = name
     people["minh"].save()
-    _, data = _rendered(secretariat, project, people["minh"])
-    assert any(font.startswith("Noto") for font in pdf_fonts(data))
-    text = pdf_text(data)
-    letters = [ch for ch in name if not ch.isspace()]
-    assert all(ch in text for ch in letters)  # no missing glyph boxes: every character made it
+    return _rendered(secretariat, project, people["minh"])[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
+def test_names_in_every_script_are_printed_in_the_portals_own_fonts_with_no_missing_glyph(
+    secretariat, finished_project, name
+):
+    data = _certificate_of(secretariat, finished_project, name)
+    fonts = pdf_embedded_fonts(data)
+    shipped = shipped_fonts()
+    # Every font in the PDF is one of the files the portal ships (build/static/fonts), none of the machine's:
+    # no DejaVu, no fallback to a system Noto of another build.
+    assert [font.name for font in fonts if font.fingerprint not in shipped] == []
+    assert all(font.name.startswith("PDF-Noto-") for font in fonts), [font.name for font in fonts]
+    # No box for a missing glyph, and every letter of the name is one that the fonts in the PDF have.
+    assert [font.name for font in fonts if font.notdef] == []
+    covered = frozenset().union(*(shipped[font.fingerprint] for font in fonts))
+    assert [ch for ch in name if not ch.isspace() and ch not in covered] == []
+
+
+URDU_READS_BACK_WRONG = pytest.mark.xfail(
+    strict=True,
+    reason="خ reads back as ن: Noto Naskh Arabic draws خ as ح and a dot that ن shares, and a PDF maps each glyph "
+    "to one text (WeasyPrint keeps the first); the page itself shows خ",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, id=script, marks=[URDU_READS_BACK_WRONG] if script == "Urdu" else [])
+        for script, name in NAMES.items()
+    ],
+)
+def test_names_in_every_script_read_back_from_the_pdf(secretariat, finished_project, name):
+    data = _certificate_of(secretariat, finished_project, name)
+    # pypdf puts a space between some clusters of Khmer, Myanmar, ...
+    assert name.replace(" ", "") in pdf_text(data).replace(" ", "")
 
 
 @pytest.mark.django_db

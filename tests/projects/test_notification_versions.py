@@ -11,7 +11,7 @@ from projects import services
 from projects.models import NotificationVersion, Project
 from tests.factories import NPOOfficerFactory, ProjectFactory, SessionFactory
 from tests.pages import page_text
-from tests.pdfs import pdf_page_sizes
+from tests.pdfs import pdf_embedded_fonts, pdf_page_sizes, shipped_fonts
 from tests.pdfs import pdf_text as pdf_text_of
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,13 @@ def test_publishing_prints_the_notification_in_the_notifications_layout(
     positions = [flat.find(" ".join(part.split())) for part in order]
     assert -1 not in positions, dict(zip(order, positions, strict=True))
     assert positions == sorted(positions)
+    # In the portal's own fonts (build/static/fonts), as on any machine, with no box for a missing glyph.
+    fonts = pdf_embedded_fonts(data)
+    assert {font.name for font in fonts} == {"PDF-Noto-Serif-latin", "PDF-Noto-Serif-latin-Bold"} | {
+        "PDF-Noto-Sans-latin",
+        "PDF-Noto-Sans-latin-Bold",
+    }
+    assert [font.name for font in fonts if font.fingerprint not in shipped_fonts() or font.notdef] == []
 
 
 def test_a_change_that_prints_the_same_makes_no_version_and_one_that_does_makes_the_next(

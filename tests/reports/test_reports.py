@@ -17,7 +17,7 @@ from reports import selectors
 from reports.selectors import Filters
 from tests.factories import NominationFactory, ProjectFactory, SessionFactory, economy
 from tests.pages import page_text
-from tests.pdfs import pdf_text
+from tests.pdfs import pdf_embedded_fonts, pdf_text, shipped_fonts
 
 S = Nomination.Status
 # Marked, so pytest-django runs these before the transactional tests, which flush the member economies.
@@ -214,6 +214,8 @@ def test_the_project_report_page_and_pdf(login, secretariat, dataset, tmp_path):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     text = pdf_text(pdf.content)
     assert "Workshop A" in text and "Attendance per session" in text
+    fonts = pdf_embedded_fonts(pdf.content)  # the portal's own fonts, as on any machine
+    assert fonts and [font.name for font in fonts if font.fingerprint not in shipped_fonts() or font.notdef] == []
 
 
 @pytest.mark.parametrize("role", ["secretariat", "npo_officer"])

@@ -100,11 +100,11 @@ def credential_payload(certificate: Certificate) -> dict:
             "name": f"Certificate of attendance: {project.title}",
             "humanCode": project.code,
             "description": (
-                f"APO {project.get_type_display().lower()} {project.code}, {project.title}: {_dates(project)}, "
+                f"APO {project.get_project_type_display().lower()} {project.code}, {project.title}: {_dates(project)}, "
                 f"{project.get_modality_display().lower()}, {project.venue_display}."
             ),
             "criteria": {"id": project_url, "narrative": CRITERION},
-            "tag": [project.get_type_display(), project.get_modality_display()],
+            "tag": [project.get_project_type_display(), project.get_modality_display()],
         },
     }
     if first and last:

@@ -212,7 +212,7 @@ def test_the_checker_accepts_the_portals_credential_pasted_or_uploaded(client, i
         text = page_text(response)
         assert response.status_code == 200
         assert f"Valid credential. Signed by the APO Portal, for certificate {minh.serial}, which is valid." in text
-        assert "✓ Signature passed" in text and "✓ Revocation list passed" in text
+        assert "✓ Signature: passed." in text and "✓ Revocation list: passed." in text
 
 
 @pytest.mark.django_db
@@ -266,7 +266,7 @@ def test_the_checker_says_what_is_wrong_with_bad_input_and_changes_nothing(clien
     services.certificate_revoke(actor=secretariat, certificate=rahul, reason="Did not attend.")
     text = page_text(_check(client, revoked_token))
     assert f"Revoked. The APO signed this credential, but revoked its certificate {rahul.serial}" in text
-    assert "✗ Revocation list failed" in text
+    assert "✗ Revocation list: failed." in text
 
     assert "Paste a credential, or choose its file." in page_text(empty := _check(client, ""))
     assert empty.status_code == 400

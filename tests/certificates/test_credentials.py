@@ -397,3 +397,16 @@ def test_the_quick_start_makes_its_key_once(tmp_path):
     assert len(base64.urlsafe_b64decode(first + "=")) == 32
     assert signing_key_file(path) == first and oct(path.stat().st_mode & 0o777) == "0o600"
     assert [p.name for p in tmp_path.iterdir()] == ["credential-signing-key"]  # no draft left behind
+
+
+@pytest.mark.django_db
+def test_an_entry_taken_meanwhile_by_another_issue_is_drawn_again(issued, secretariat, monkeypatch):
+    """Two projects issuing at the same moment may draw the same entry: the second insert is refused by the
+    unique constraint, and that certificate draws another instead of failing the batch."""
+    _, people, certificates = issued
+    minh, rahul = certificates[people["minh"].pk], certificates[people["rahul"].pk]
+    draws = iter([[(1, minh.status_index)], [(1, minh.status_index)], [(1, 77)]])
+    monkeypatch.setattr(services, "_status_entries", lambda count: next(draws))
+    new = services.certificate_reissue(actor=secretariat, certificate=rahul, reason="Name misspelt.")
+    assert (new.status_list, new.status_index) == (1, 77)
+    assert Certificate.objects.filter(status_index=minh.status_index).count() == 1

@@ -45,6 +45,7 @@ COPY --from=assets /build/build/ build/
 RUN DJANGO_SETTINGS_MODULE=apo_portal.settings.production \
     SECRET_KEY=collectstatic-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
+    CREDENTIAL_SIGNING_KEY=collectstatic-only-not-a-key \
     DATABASE_URL=postgres://build@localhost:5432/build \
     python manage.py collectstatic --noinput
 

@@ -1,6 +1,8 @@
 from django import forms
 
 MAX_UPLOADED_PDF = 10 * 1024 * 1024
+# A credential is a few kilobytes; anything far larger is not one, and is not read.
+MAX_CREDENTIAL = 64 * 1024
 
 
 class VerifyForm(forms.Form):
@@ -26,6 +28,44 @@ class VerifyForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("code") and not cleaned.get("pdf") and not self.errors:
             raise forms.ValidationError("Type the verification code printed on the certificate, or upload its PDF.")
+        return cleaned
+
+
+class CredentialCheckForm(forms.Form):
+    """An Open Badges credential (VC-JWT) pasted or uploaded, to be checked."""
+
+    token = forms.CharField(
+        label="Paste the credential (VC-JWT)",
+        required=False,
+        max_length=MAX_CREDENTIAL,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "font-monospace"}),
+        error_messages={"max_length": "A credential is a few kilobytes: this text is far too long to be one."},
+    )
+    file = forms.FileField(
+        label="…or upload its file (credential.jwt)",
+        required=False,
+        help_text="We check its signature, issuer and revocation against what the APO publishes; nothing is kept.",
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded:
+            return ""
+        if uploaded.size > MAX_CREDENTIAL:
+            raise forms.ValidationError("A credential is a few kilobytes: this file is far too large to be one.")
+        try:
+            return uploaded.read().decode("ascii")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                "This file is not a credential: a VC-JWT is plain text of letters, digits and dots."
+            ) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("token") and not cleaned.get("file"):
+            raise forms.ValidationError("Paste a credential, or choose its file.")
+        cleaned["credential"] = cleaned.get("token") or cleaned.get("file") or ""
         return cleaned
 
 

@@ -19,6 +19,11 @@ def normalise_code(typed: str) -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())[:32]
 
 
+# Entries in each of the portal's revocation lists (Bitstring Status List: at least 131,072, 16 KB, so that one
+# certificate's entry is lost among many). A certificate's entry is drawn at random when it is issued.
+STATUS_LIST_SIZE = 131_072
+
+
 def certificate_upload_to(instance, filename):
     return f"certificates/{instance.project_id}/{uuid.uuid4().hex}.pdf"
 
@@ -60,6 +65,10 @@ class Certificate(models.Model):
     replaced_by = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
+    # Its entry in the revocation lists of its Open Badges credential (certificates/credentials.py): list number
+    # and index, drawn at random at issue. Empty only for rows written outside the services (a benchmark's COPY).
+    status_list = models.PositiveSmallIntegerField(null=True, blank=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["project", "sequence"]
@@ -71,6 +80,10 @@ class Certificate(models.Model):
                 name="certificates_one_valid_per_participant",
             ),
             models.UniqueConstraint(fields=["project", "sequence"], name="certificates_serial_sequence_unique"),
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="certificates_one_status_entry"),
+            models.CheckConstraint(
+                condition=models.Q(status_index__lt=STATUS_LIST_SIZE), name="certificates_status_index_in_list"
+            ),
         ]
         indexes = [models.Index(fields=["render_status", "issued_at"])]
 

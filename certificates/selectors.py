@@ -61,6 +61,11 @@ def _issued() -> QuerySet[Certificate]:
     )
 
 
+def certificates_issued() -> QuerySet[Certificate]:
+    """What public verification knows of: certificates whose PDF was issued (valid, revoked or replaced)."""
+    return _issued()
+
+
 def certificate_by_code(code: str) -> Certificate | None:
     return _issued().filter(verification_code=code).first()
 

@@ -6,6 +6,7 @@ certificate already rendered is not rendered again, however often the task runs.
 
 import datetime
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session
 
 from . import rendering, tasks  # tasks imports this module back: module imports, so either may load first
-from .models import Certificate
+from .models import STATUS_LIST_SIZE, Certificate
 
 logger = logging.getLogger(__name__)
 RenderStatus = Certificate.RenderStatus
@@ -57,10 +58,56 @@ def _enqueue_render(certificate_id: int) -> None:
     transaction.on_commit(lambda: enqueue(tasks.render_certificate, certificate_id))
 
 
-def _create(*, actor, project: Project, nomination: Nomination, holder_name: str) -> Certificate:
-    """A new certificate with the project's next serial. The caller holds the project's lock."""
+def _status_entries(count: int) -> list[tuple[int, int]]:
+    """`count` free entries (list number, index) of the credentials' revocation lists, each index drawn at
+    random, in the newest list that has room (then the next), so that an entry tells nothing of when or for
+    whom it was issued. One query per list read."""
+    rng = secrets.SystemRandom()
+    number = Certificate.objects.aggregate(last=Max("status_list"))["last"] or 1
+    entries: list[tuple[int, int]] = []
+    while len(entries) < count:
+        used = set(Certificate.objects.filter(status_list=number).values_list("status_index", flat=True))
+        wanted = min(count - len(entries), STATUS_LIST_SIZE - len(used))
+        if len(used) + wanted <= STATUS_LIST_SIZE // 2:  # mostly free: draw and skip the few taken
+            drawn: list[int] = []
+            while len(drawn) < wanted:
+                index = rng.randrange(STATUS_LIST_SIZE)
+                if index not in used:
+                    used.add(index)
+                    drawn.append(index)
+        else:
+            drawn = rng.sample([index for index in range(STATUS_LIST_SIZE) if index not in used], wanted)
+        entries += [(number, index) for index in drawn]
+        number += 1
+    return entries
+
+
+def _insert_with_status_entry(certificate: Certificate) -> None:
+    """Insert `certificate`; if another transaction took its status entry meanwhile (issuing for another
+    project at the same moment), draw another. Any other refusal of the database is raised."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction goes on after a refusal
+                certificate.save(force_insert=True)
+            return
+        except IntegrityError:
+            taken = Certificate.objects.filter(
+                status_list=certificate.status_list, status_index=certificate.status_index
+            ).exists()
+            if not taken:
+                raise
+            [(certificate.status_list, certificate.status_index)] = _status_entries(1)
+    raise CertificateError("No free entry in the revocation list could be drawn; try again.")
+
+
+def _create(
+    *, actor, project: Project, nomination: Nomination, holder_name: str, status_entry: tuple[int, int] | None = None
+) -> Certificate:
+    """A new certificate with the project's next serial and its entry in the revocation lists (drawn here
+    unless given). The caller holds the project's lock."""
     last = Certificate.objects.filter(project=project).aggregate(last=Max("sequence"))["last"] or 0
-    certificate = Certificate.objects.create(
+    status_list, status_index = status_entry or _status_entries(1)[0]
+    certificate = Certificate(
         project=project,
         nomination=nomination,
         sequence=last + 1,
@@ -68,7 +115,10 @@ def _create(*, actor, project: Project, nomination: Nomination, holder_name: str
         holder_name=holder_name,
         issued_by=actor,
         issued_on=secretariat_date(),
+        status_list=status_list,
+        status_index=status_index,
     )
+    _insert_with_status_entry(certificate)
     audit_log(
         actor=actor,
         action="certificates.certificate.issued",
@@ -99,16 +149,19 @@ def certificates_issue(*, actor, project: Project, nominations=None) -> dict:
     holding = set(
         Certificate.objects.filter(project=project, revoked_at__isnull=True).values_list("nomination_id", flat=True)
     )
-    issued = already = ineligible = 0
-    for row in rows:
-        if not row.eligible:
-            ineligible += 1
-        elif row.nomination.pk in holding:
-            already += 1
-        else:
-            _create(actor=actor, project=project, nomination=row.nomination, holder_name=row.nomination.full_name)
-            issued += 1
-    return {"issued": issued, "already": already, "ineligible": ineligible}
+    rows = list(rows)
+    to_issue = [row for row in rows if row.eligible and row.nomination.pk not in holding]
+    # The batch's entries in the revocation lists, drawn in one read of the list.
+    for row, entry in zip(to_issue, _status_entries(len(to_issue)), strict=True):
+        _create(
+            actor=actor,
+            project=project,
+            nomination=row.nomination,
+            holder_name=row.nomination.full_name,
+            status_entry=entry,
+        )
+    ineligible = sum(1 for row in rows if not row.eligible)
+    return {"issued": len(to_issue), "already": len(rows) - len(to_issue) - ineligible, "ineligible": ineligible}
 
 
 def certificate_render(*, certificate_id: int) -> bool:
@@ -193,7 +246,8 @@ def certificate_revoke(
     *, actor, certificate: Certificate, reason: str, replaced_by: Certificate | None = None
 ) -> Certificate:
     """Revoke with a written reason. Side effects: audit entry; verification shows it revoked (or replaced);
-    its e-mail to the holder, if not sent yet, is cancelled."""
+    its entry in the credentials' revocation list is set from the commit on (the list is built from
+    `revoked_at`: credentials.status_bits); its e-mail to the holder, if not sent yet, is cancelled."""
     _secretariat(actor)
     if not reason.strip():
         raise CertificateError("Write the reason for revoking; the verification page shows that it was revoked.")
@@ -220,7 +274,9 @@ def certificate_revoke(
 @transaction.atomic
 def certificate_reissue(*, actor, certificate: Certificate, reason: str, holder_name: str = "") -> Certificate:
     """Correct a certificate: revoke it and issue a new serial, with the corrected name if one is given
-    (the nomination's name is corrected too). Side effects: audit entries; a render task."""
+    (the nomination's name is corrected too). The new certificate has a credential of its own, with a new
+    entry in the revocation list; the old one's entry is set by the revocation. Side effects: audit entries;
+    a render task."""
     _secretariat(actor)
     project = Project.objects.select_for_update().get(pk=certificate.project_id)
     nomination = Nomination.objects.select_for_update().select_related("economy").get(pk=certificate.nomination_id)

@@ -4,10 +4,10 @@ import zipfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from attendance import selectors as attendance_selectors
@@ -17,8 +17,8 @@ from common.pdf import sha256
 from common.web import posted
 from projects import selectors as project_selectors
 
-from . import rules, selectors, services
-from .forms import IssueForm, ReissueForm, RevokeForm, VerifyForm
+from . import credentials, rules, selectors, services, signing
+from .forms import CredentialCheckForm, IssueForm, ReissueForm, RevokeForm, VerifyForm
 from .models import Certificate, normalise_code
 
 
@@ -186,6 +186,7 @@ def throttled(request) -> HttpResponse:
         "certificates/verify.html",
         {
             "form": VerifyForm(),
+            "credential_form": CredentialCheckForm(),
             "throttled": True,
         },
         status=429,
@@ -203,7 +204,7 @@ def verify(request, code=None):
         if request.method == "POST"
         else VerifyForm(request.GET if "code" in request.GET else None)
     )
-    context = {"form": form}
+    context = {"form": form, "credential_form": CredentialCheckForm()}
     if code is not None:
         context["certificate"] = selectors.certificate_by_code(normalise_code(code))
         context["looked_up"] = True
@@ -219,3 +220,72 @@ def verify(request, code=None):
         context,
         status=200 if context.get("certificate") or not context.get("looked_up") else 404,
     )
+
+
+# ------------------------------------------------------------------ Open Badges credentials
+
+
+def _public(response: HttpResponse, max_age: int) -> HttpResponse:
+    """What any verifier may fetch and keep for `max_age` seconds, from any origin (a wallet in a browser)."""
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+@cache_control(no_store=True, private=True)  # it names the holder, as the verification page does
+@ratelimit(key="ip", rate=_verify_rate, block=False, group="certificates.credentials")
+def credential(request, code):
+    """The certificate's Open Badges credential, a VC-JWT, to keep in a wallet or hand to a verifier. A revoked
+    certificate's is no longer handed out (410 Gone, with the verification page saying why and what replaces
+    it): a copy already taken still verifies as signed, and its entry in the revocation list says revoked."""
+    if getattr(request, "limited", False):
+        return throttled(request)
+    certificate = selectors.certificate_by_code(normalise_code(code))
+    if certificate is None or certificate.status_index is None:
+        raise Http404("No credential has this verification code.")
+    if certificate.revoked_at:
+        context = {
+            "form": VerifyForm(),
+            "credential_form": CredentialCheckForm(),
+            "certificate": certificate,
+            "looked_up": True,
+            "credential_gone": True,
+        }
+        return render(request, "certificates/verify.html", context, status=410)
+    response = HttpResponse(credentials.credential_jwt(certificate), content_type="application/jwt")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.serial}.jwt"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@cache_control(no_store=True, private=True)
+@ratelimit(key="ip", rate=_verify_rate, block=False, group="certificates.credentials")
+def verify_credential(request):
+    """Check a credential pasted or uploaded: its signature, issuer, certificate and revocation."""
+    if getattr(request, "limited", False):
+        return throttled(request)
+    form = CredentialCheckForm(request.POST, request.FILES)
+    context = {"form": VerifyForm(), "credential_form": form}
+    if not form.is_valid():
+        return render(request, "certificates/verify.html", context, status=400)
+    context["check"] = credentials.check_credential(
+        form.cleaned_data["credential"], certificates=selectors.certificates_issued()
+    )
+    return render(request, "certificates/verify.html", context)
+
+
+@require_GET
+def did_document(request):
+    """The issuer's DID document (did:web): the public keys that sign the credentials."""
+    return _public(JsonResponse(signing.did_document(), content_type="application/did+json"), 300)
+
+
+@require_GET
+def status_list(request, number):
+    """Revocation list `number`, a signed BitstringStatusListCredential, built from the database now."""
+    if not credentials.status_list_exists(number):
+        raise Http404("No such revocation list.")
+    response = HttpResponse(credentials.status_list_jwt(number), content_type="application/jwt")
+    return _public(response, credentials.STATUS_LIST_MAX_AGE)

@@ -436,6 +436,18 @@ APO_SIGNATURE_IMAGE = env("APO_SIGNATURE_IMAGE", default="img/signature.svg")
 # The address printed on certificates and in their QR codes, e.g. https://portal.apo-tokyo.org
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# The Open Badges 3.0 credential of each certificate is signed with this Ed25519 key (certificates/signing.py):
+# 32 random bytes, base64url, e.g. python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(
+# secrets.token_bytes(32)).rstrip(b"=").decode())'. The issuer is the portal's did:web, made from
+# PORTAL_BASE_URL's host and served at /.well-known/did.json, where the public key is published under its
+# JWK thumbprint (the key id). Production requires it (production.py); the quick start makes one in var/.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", default="")
+# After a rotation, the public halves (JWK "x", base64url) of the keys used before, still published in did.json
+# so that the credentials they signed keep verifying. Leave a key out to stop trusting what it signed.
+CREDENTIAL_RETIRED_KEYS = env.list("CREDENTIAL_RETIRED_KEYS", default=[])
+# LinkedIn's id of the APO's company page, for the "Add to profile" link; without it the link names the APO.
+LINKEDIN_ORGANIZATION_ID = env("LINKEDIN_ORGANIZATION_ID", default="")
+
 # Security keys and passkeys (django-otp-webauthn) as the second step, bound to the portal's host name.
 # Browsers refuse an IP address as the host, so the quick start's keys work at http://localhost:PORT.
 _portal = urlsplit(PORTAL_BASE_URL)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import env
+from .keys import signing_key_file
 
 DEBUG = env.bool("DEBUG", default=True)
 # Static files straight from their folders and node_modules, without collectstatic, with DEBUG on or off
@@ -18,6 +19,10 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 
 # The embedded defaults (SQLite, file-system broker, private uploads) keep their files under var/.
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405
+# The credentials' signing key: the environment's, or one made once for this checkout in var/ (production.py
+# requires it from the environment).
+if not CREDENTIAL_SIGNING_KEY:  # noqa: F405
+    CREDENTIAL_SIGNING_KEY = signing_key_file(VAR_DIR / "credential-signing-key")  # noqa: F405
 
 # Without EMAIL_URL the quick start writes each e-mail it sends to a file of its own under var/mail/, where
 # a person can read it (and the invitation's link in it), rather than onto the worker's console.

@@ -6,6 +6,8 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: ImproperlyConfigured at start-up without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# No default: the credentials' signing key must be the same in web and every worker, and kept (base.py).
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

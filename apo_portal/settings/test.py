@@ -15,3 +15,6 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 PORTAL_BASE_URL = "https://portal.apo.test"
 # Tests sign staff in with force_login; the two-step tests turn this on (tests/accounts/test_mfa.py).
 MFA_REQUIRED_FOR_STAFF = False
+# A fixed credential-signing key for the tests (not a secret: it signs nothing outside them).
+CREDENTIAL_SIGNING_KEY = "dGVzdC1vbmx5LWNyZWRlbnRpYWwtc2lnbmluZy1rZXk"
+CREDENTIAL_RETIRED_KEYS = []

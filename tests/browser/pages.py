@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance import imports, services
+from certificates.models import Certificate
 from nominations.models import Nomination
 from projects.models import Project
 from tests.conftest import _finished_project
@@ -33,6 +34,7 @@ PAGES = [
     (ANONYMOUS, "projects:catalogue", None),
     (ANONYMOUS, "projects:detail", "open"),
     (ANONYMOUS, "certificates:verify_form", None),
+    (ANONYMOUS, "certificates:verify", "certificate"),
     (NPO, "home", None),
     (NPO, "projects:catalogue", None),
     (NPO, "projects:detail", "open"),
@@ -142,6 +144,18 @@ def build_world() -> World:
                 except imports.ConfirmationNeeded as asked:
                     digest = asked.preview.changes_digest
                     imports.report_apply(actor=secretariat, report=report, overwrite_staff=True, confirmed=digest)
+        # Rahul's certificate, issued: its verification page offers its credential; his home page is not walked.
+        certificate = Certificate.objects.create(
+            project=finished,
+            nomination=people["rahul"],
+            sequence=1,
+            serial=f"APO-{finished.code}-001",
+            holder_name=people["rahul"].full_name,
+            render_status=Certificate.RenderStatus.RENDERED,
+            sha256="0" * 64,
+            status_list=1,
+            status_index=4242,
+        )
     return World(
         users={SECRETARIAT: secretariat, NPO: officer, PARTICIPANT: participant},
         args={
@@ -150,5 +164,6 @@ def build_world() -> World:
             "nomination": [nominations[0].pk],
             "report": [finished.code, report.pk],
             "check_in": [session.pk, services.check_in_code(session)],
+            "certificate": [certificate.verification_code],
         },
     )

@@ -94,6 +94,7 @@ def test_production_believes_x_forwarded_proto_only_from_a_trusted_proxy(tmp_pat
         "DJANGO_SETTINGS_MODULE": "apo_portal.settings.production",
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "portal.example.org",
+        "CREDENTIAL_SIGNING_KEY": "dGVzdC1vbmx5LWNyZWRlbnRpYWwtc2lnbmluZy1rZXk",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PORTAL_VAR_DIR": str(tmp_path),
         "TRUSTED_PROXIES": trusted,

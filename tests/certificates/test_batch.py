@@ -85,7 +85,9 @@ def test_one_render_makes_each_certificate_its_own_pdf_the_same_as_rendered_alon
     assert [_pdf(c) for c in certificates] == [_pdf(c) for c in certificates]
 
 
-def test_issuing_enqueues_one_task_per_batch(secretariat, finished_project, settings, django_capture_on_commit_callbacks):
+def test_issuing_enqueues_one_task_per_batch(
+    secretariat, finished_project, settings, django_capture_on_commit_callbacks
+):
     project, _, _ = finished_project
     settings.CERTIFICATE_RENDER_BATCH = 2
     with mock.patch("certificates.services.enqueue") as enqueue:
@@ -126,7 +128,9 @@ def test_a_claim_left_by_a_killed_worker_lapses_and_the_task_renders_it_then(sec
     certificate.refresh_from_db()
     assert certificate.render_status == "pending"
 
-    Certificate.objects.filter(pk=certificate.pk).update(render_not_before=timezone.now() - datetime.timedelta(seconds=1))
+    Certificate.objects.filter(pk=certificate.pk).update(
+        render_not_before=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert tasks.render_certificate.apply(args=[certificate.pk]).state == "SUCCESS"
     certificate.refresh_from_db()
     assert certificate.render_status == "rendered" and certificate.render_claim == ""

@@ -259,18 +259,22 @@ def certificates_render(*, certificate_ids, claim: str = "") -> RenderOutcome:
                 certificate_render_failed(certificate_id=certificate.pk, error=_error(error))
             except Exception:  # the database is gone too: the claim lapses and the sweep finds the row again
                 logger.exception("Could not record the failure of certificate %s", certificate.serial)
-    mine = {certificate.pk for certificate in certificates}
-    outcome.held_until = (
-        Certificate.objects.filter(
-            pk__in=[pk for pk in certificate_ids if pk not in mine],
-            render_status=RenderStatus.PENDING,
-            revoked_at__isnull=True,
-            render_not_before__gt=timezone.now(),
-        )
-        .exclude(render_claim="")
-        .aggregate(until=Max("render_not_before"))["until"]
-    )
+    outcome.held_until = _held_until([pk for pk in certificate_ids if pk not in {c.pk for c in certificates}])
     return outcome
+
+
+def _held_until(certificate_ids) -> datetime.datetime | None:
+    """When to look again at certificates this run asked for but did not claim: when another run's claim lapses,
+    or in a few seconds if one was claimable but locked at that moment (SKIP LOCKED passed it by); None if each
+    is rendered, revoked, or waiting out a back-off (beat's sweep brings those back when due)."""
+    now = timezone.now()
+    left = Certificate.objects.filter(
+        pk__in=certificate_ids, render_status=RenderStatus.PENDING, revoked_at__isnull=True
+    )
+    claimed = left.exclude(render_claim="").filter(render_not_before__gt=now).aggregate(until=Max("render_not_before"))
+    if left.filter(Q(render_not_before__isnull=True) | Q(render_not_before__lte=now)).exists():
+        return max(filter(None, [claimed["until"], now + datetime.timedelta(seconds=5)]))
+    return claimed["until"]
 
 
 def certificate_render(*, certificate_id: int) -> bool:

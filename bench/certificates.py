@@ -256,7 +256,7 @@ def report(args, command: str, data: dict, images: tuple[int, int] | None) -> st
         "",
         f"Sizes: {mean['one-by-one']:.2f} KiB on average one by one, {mean['batch']:.2f} KiB in batches"
         f" ({size_verdict} the limit: today's {SIZE_LIMIT_KIB} KiB, or the one-by-one average);"
-        f" largest {max(sizes['batch']) / 1024:.1f} KiB (the Japanese names' CJK glyphs).",
+        f" largest {max(sizes['batch']) / 1024:.1f} KiB.",
     ]
     if images:
         lines += [

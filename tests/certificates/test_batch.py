@@ -162,3 +162,28 @@ def test_a_document_with_the_wrong_number_of_pages_is_refused_before_any_pdf():
     html = rendering.render_to_string("certificates/certificates.html", {"pages": [], "title": "none"})
     with pytest.raises(pdf.PageCountMismatch):
         pdf.render_pdf_pages(html, titles=["A", "B"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_given_the_same_batch_at_once_render_each_certificate_once(secretariat, finished_project):
+    from tests.concurrency import at_once
+
+    project, _, _ = finished_project
+    ids = [c.pk for c in _issued(secretariat, project, extra=4)]
+    renders = []
+    real = pdf.render_pdf_pages
+
+    def counted(html, *, titles):
+        renders.extend(titles)
+        return real(html, titles=titles)
+
+    with mock.patch("certificates.services.render_pdf_pages", side_effect=counted):
+        outcomes = at_once(
+            lambda: services.certificates_render(certificate_ids=ids, claim="worker-a"),
+            lambda: services.certificates_render(certificate_ids=list(reversed(ids)), claim="worker-b"),
+        )
+    assert sum(outcome.rendered for outcome in outcomes) == 6
+    assert sorted(renders) == sorted(Certificate.objects.values_list("serial", flat=True))  # none rendered twice
+    assert set(Certificate.objects.values_list("render_status", flat=True)) == {"rendered"}
+    assert OutgoingEmail.objects.filter(key__startswith="certificate:").count() == 6

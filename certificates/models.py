@@ -55,6 +55,13 @@ class Certificate(models.Model):
     render_status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING)
     render_attempts = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
+    # A render in progress claims the row (`render_claim`, the claiming task's id) until `render_not_before`;
+    # a failed render leaves no claim and waits until `render_not_before` for its next attempt
+    # (`certificates.services`: claiming and back-off). `render_failures` counts failures since the last success
+    # or retry button, and sets the back-off.
+    render_claim = models.CharField(max_length=64, blank=True)
+    render_not_before = models.DateTimeField(null=True, blank=True)
+    render_failures = models.PositiveSmallIntegerField(default=0)
     rendered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_on = models.DateField("revocation date", null=True, blank=True)  # as issued_on, for revocation

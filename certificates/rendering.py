@@ -1,5 +1,9 @@
 """The certificate's HTML, from its template; common.pdf prints it (only the portal's static files may be
-read while it does)."""
+read while it does).
+
+`certificate_html` is one certificate's document; `certificates_html` is many certificates as one document of
+one page each (certificates.html around the same certificate_page.html), which common.pdf prints in one
+WeasyPrint render and writes page by page."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -13,19 +17,33 @@ def verification_url(certificate) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[certificate.verification_code])
 
 
-def certificate_html(certificate, *, sessions: int | None = None) -> str:
+def _page(certificate, sessions: int | None) -> dict:
+    """What certificate_page.html prints for one certificate."""
     project = certificate.project
     url = verification_url(certificate)
+    return {
+        "certificate": certificate,
+        "project": project,
+        "host": project.hosting_economy,
+        "sessions": project.sessions.count() if sessions is None else sessions,
+        "verification_url": url,
+        "qr_svg": qr.svg(url, scale=3),
+    }
+
+
+def _signatory() -> dict:
+    return {"secretary_general": settings.APO_SECRETARY_GENERAL, "signature_url": static(settings.APO_SIGNATURE_IMAGE)}
+
+
+def certificate_html(certificate, *, sessions: int | None = None) -> str:
+    return render_to_string("certificates/certificate.html", {**_page(certificate, sessions), **_signatory()})
+
+
+def certificates_html(certificates) -> str:
+    """One document, one page per certificate, in the given order. Each certificate may carry its project's
+    number of sessions as `session_count` (else it is counted)."""
+    pages = [_page(certificate, getattr(certificate, "session_count", None)) for certificate in certificates]
     return render_to_string(
-        "certificates/certificate.html",
-        {
-            "certificate": certificate,
-            "project": project,
-            "host": project.hosting_economy,
-            "sessions": project.sessions.count() if sessions is None else sessions,
-            "verification_url": url,
-            "qr_svg": qr.svg(url, scale=3),
-            "secretary_general": settings.APO_SECRETARY_GENERAL,
-            "signature_url": static(settings.APO_SIGNATURE_IMAGE),
-        },
+        "certificates/certificates.html",
+        {"pages": pages, "title": ", ".join(c.serial for c in certificates), **_signatory()},
     )

@@ -1,18 +1,22 @@
 """Issuing, rendering, revoking and reissuing certificates (PRODUCT.md rules 5-7).
 
 Issuing writes Certificate rows (pending) in one transaction under the project's lock; the PDFs are
-rendered afterwards by Celery, one task per certificate, each idempotent from the saved state: a
-certificate already rendered is not rendered again, however often the task runs."""
+rendered afterwards by Celery in batches (one task and one WeasyPrint render per CERTIFICATE_RENDER_BATCH
+certificates), each idempotent from the saved state: a run claims the rows it renders, and a certificate
+already rendered is not rendered again, however often a task runs. A failed render is retried with back-off
+from the database (`render_not_before`, found by beat's sweep), then shown as failed."""
 
 import datetime
 import logging
 import secrets
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, OuterRef
+from django.db.models import F, Max, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +24,7 @@ from django.utils import timezone
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
 from common.db import count_of
-from common.pdf import render_pdf, sha256
+from common.pdf import render_pdf, render_pdf_pages, sha256
 from common.queue import enqueue
 from common.zones import secretariat_date
 from mail.services import email_queue, outgoing_email_cancel
@@ -56,6 +60,14 @@ def project_has_ended(project: Project) -> bool:
 
 def _enqueue_render(certificate_id: int) -> None:
     transaction.on_commit(lambda: enqueue(tasks.render_certificate, certificate_id))
+
+
+def _enqueue_renders(certificate_ids: list[int]) -> None:
+    """After commit, one batch task per CERTIFICATE_RENDER_BATCH certificates."""
+    size = settings.CERTIFICATE_RENDER_BATCH
+    for start in range(0, len(certificate_ids), size):
+        batch = certificate_ids[start : start + size]
+        transaction.on_commit(lambda batch=batch: enqueue(tasks.render_certificates, batch))
 
 
 def _status_entries(count: int) -> list[tuple[int, int]]:
@@ -126,7 +138,6 @@ def _create(
         economy=nomination.economy,
         changes={"serial": certificate.serial, "holder_name": holder_name},
     )
-    _enqueue_render(certificate.pk)
     project_records_changed_on_commit(project.pk)  # the reports count certificates
     return certificate
 
@@ -137,7 +148,7 @@ def certificates_issue(*, actor, project: Project, nominations=None) -> dict:
 
     Refused before the project's last session has ended. Running it again creates nothing twice: the
     project's lock serialises issuers, and a partial unique index backs the rule. Side effects: one
-    render task per new certificate, after commit; audit entries. Returns counts."""
+    render task per batch of new certificates, after commit; audit entries. Returns counts."""
     _secretariat(actor)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project_has_ended(project):
@@ -152,82 +163,212 @@ def certificates_issue(*, actor, project: Project, nominations=None) -> dict:
     rows = list(rows)
     to_issue = [row for row in rows if row.eligible and row.nomination.pk not in holding]
     # The batch's entries in the revocation lists, drawn in one read of the list.
-    for row, entry in zip(to_issue, _status_entries(len(to_issue)), strict=True):
+    issued = [
         _create(
             actor=actor,
             project=project,
             nomination=row.nomination,
             holder_name=row.nomination.full_name,
             status_entry=entry,
-        )
+        ).pk
+        for row, entry in zip(to_issue, _status_entries(len(to_issue)), strict=True)
+    ]
+    _enqueue_renders(issued)
     ineligible = sum(1 for row in rows if not row.eligible)
-    return {"issued": len(to_issue), "already": len(rows) - len(to_issue) - ineligible, "ineligible": ineligible}
+    return {"issued": len(issued), "already": len(rows) - len(issued) - ineligible, "ineligible": ineligible}
 
 
-def certificate_render(*, certificate_id: int) -> bool:
-    """Render one certificate's PDF and record its SHA-256; then e-mail the participant a link.
+@dataclass
+class RenderOutcome:
+    rendered: int = 0
+    failed: int = 0
+    # The latest moment at which another run's claim on one of the asked-for certificates lapses, if any
+    # is held: the task looks again then, in case that run died.
+    held_until: datetime.datetime | None = None
 
-    Idempotent: a certificate already rendered, or revoked, or gone, is left alone (returns False). The
-    PDF is rendered and stored without holding a lock; one conditional UPDATE then records it only if no
-    other run recorded one meanwhile (a duplicate run's file is removed), so two workers given the same
-    certificate still make one PDF and one e-mail."""
-    certificate = (
+
+def _claimable_q(now, claim: str) -> Q:
+    """Pending, valid, and neither held by another live run nor waiting out a back-off."""
+    return Q(render_status=RenderStatus.PENDING, revoked_at__isnull=True) & (
+        Q(render_not_before__isnull=True) | Q(render_not_before__lte=now) | Q(render_claim=claim)
+    )
+
+
+def _claim(certificate_ids, claim: str) -> list[Certificate]:
+    """Claim what can be claimed of the given certificates for this run, and read them for printing.
+
+    On PostgreSQL the rows are picked with SKIP LOCKED, so a second run claiming at the same moment takes
+    others instead of waiting; on both databases the UPDATE repeats the condition, so a row is claimed by
+    one run only. A claim lapses after CERTIFICATE_RENDER_CLAIM_SECONDS: what a killed worker held is
+    claimable again then, by the sweep's task or the same message redelivered (whose claim is its task id)."""
+    now = timezone.now()
+    with transaction.atomic():
+        free = list(
+            Certificate.objects.filter(_claimable_q(now, claim), pk__in=certificate_ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        Certificate.objects.filter(_claimable_q(now, claim), pk__in=free).update(
+            render_claim=claim,
+            render_not_before=now + datetime.timedelta(seconds=settings.CERTIFICATE_RENDER_CLAIM_SECONDS),
+        )
+    return list(
         Certificate.objects.select_related("project__hosting_economy", "nomination")
         # A correlated count, not Count() over a join, which would GROUP BY every column of four tables.
         .annotate(session_count=count_of(Session.objects.filter(project=OuterRef("project")), "project"))
-        .filter(pk=certificate_id)
-        .first()
+        .filter(pk__in=free, render_claim=claim, render_status=RenderStatus.PENDING)
+        .order_by("project_id", "sequence")
     )
-    if certificate is None or certificate.render_status == RenderStatus.RENDERED or certificate.revoked_at:
-        return False
-    pdf = render_pdf(rendering.certificate_html(certificate, sessions=certificate.session_count))
+
+
+def _pdfs(certificates: list[Certificate]) -> list[bytes | Exception]:
+    """Each certificate's PDF, from one WeasyPrint render of them all; if that fails (or a page overflowed),
+    one render each, so that one bad certificate fails alone."""
+    if len(certificates) > 1:
+        try:
+            return render_pdf_pages(rendering.certificates_html(certificates), titles=[c.serial for c in certificates])
+        except Exception:
+            logger.warning("A batch of %d certificates failed to render; rendering them one by one", len(certificates))
+    pdfs = []
+    for certificate in certificates:
+        try:
+            pdfs.append(render_pdf(rendering.certificate_html(certificate, sessions=certificate.session_count)))
+        except Exception as error:
+            pdfs.append(error)
+    return pdfs
+
+
+def _error(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _record(certificate: Certificate, pdf: bytes, claim: str) -> bool:
+    """Store the PDF and record it, unless another run recorded one meanwhile; then queue the e-mail.
+
+    The file is written whole or not at all (common.storage), and removed again if it is not recorded."""
     storage = certificate.pdf.storage
     name = storage.save(
         certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"), ContentFile(pdf)
     )
-    with transaction.atomic():
-        recorded = (
-            Certificate.objects.filter(pk=certificate_id, revoked_at__isnull=True)
-            .exclude(render_status=RenderStatus.RENDERED)
-            .update(
-                pdf=name,
-                sha256=sha256(pdf),
-                render_status=RenderStatus.RENDERED,
-                rendered_at=timezone.now(),
-                render_attempts=F("render_attempts") + 1,
-                render_error="",
+    try:
+        with transaction.atomic():
+            recorded = (
+                Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True)
+                .exclude(render_status=RenderStatus.RENDERED)
+                .update(
+                    pdf=name,
+                    sha256=sha256(pdf),
+                    render_status=RenderStatus.RENDERED,
+                    rendered_at=timezone.now(),
+                    render_attempts=F("render_attempts") + 1,
+                    render_error="",
+                    render_claim="",
+                    render_not_before=None,
+                    render_failures=0,
+                )
             )
-        )
-        if not recorded:
-            transaction.on_commit(lambda: storage.delete(name))
-            return False
-        email_queue(
-            key=f"certificate:{certificate.pk}",
-            to=certificate.nomination.email,
-            project=certificate.project,
-            subject=f"Your APO certificate of attendance: {certificate.project.title}",
-            template="certificates/email/ready.txt",
-            context={
-                "certificate": certificate,
-                "project": certificate.project,
-                "link": settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:download", args=[certificate.pk]),
-                "verify": rendering.verification_url(certificate),
-            },
-        )
+            if not recorded:
+                transaction.on_commit(lambda: storage.delete(name))
+                return False
+            email_queue(
+                key=f"certificate:{certificate.pk}",
+                to=certificate.nomination.email,
+                project=certificate.project,
+                subject=f"Your APO certificate of attendance: {certificate.project.title}",
+                template="certificates/email/ready.txt",
+                context={
+                    "certificate": certificate,
+                    "project": certificate.project,
+                    "link": settings.PORTAL_BASE_URL.rstrip("/")
+                    + reverse("certificates:download", args=[certificate.pk]),
+                    "verify": rendering.verification_url(certificate),
+                },
+            )
+    except BaseException:
+        storage.delete(name)  # not recorded: the file belongs to nobody
+        raise
     return True
 
 
-def certificate_render_failed(*, certificate_id: int, error: str, final: bool) -> None:
-    """Record a failed attempt; after the last, the certificate shows as failed with a retry button."""
+def certificates_render(*, certificate_ids, claim: str = "") -> RenderOutcome:
+    """Render the given certificates' PDFs in one batch, record each one's file and SHA-256, e-mail each holder.
+
+    Each certificate is rendered once: this run claims the rows it renders (`_claim`), skips what another
+    run holds or what is waiting out a back-off, and records a PDF only if none is recorded yet (a duplicate
+    run's file is removed), so two workers given the same certificate still make one PDF and one e-mail. A
+    certificate whose render or file fails is tried again later with back-off (`certificate_render_failed`);
+    the others of the batch are not held up by it."""
+    claim = claim or uuid.uuid4().hex
+    outcome = RenderOutcome()
+    certificates = _claim(certificate_ids, claim)
+    for certificate, pdf in zip(certificates, _pdfs(certificates), strict=True):
+        try:
+            if isinstance(pdf, Exception):
+                raise pdf
+            outcome.rendered += _record(certificate, pdf, claim)
+        except Exception as error:  # a full disk, a lost connection, a WeasyPrint failure: this one only
+            logger.warning("Certificate %s failed to render: %s", certificate.serial, _error(error))
+            outcome.failed += 1
+            try:
+                certificate_render_failed(certificate_id=certificate.pk, error=_error(error))
+            except Exception:  # the database is gone too: the claim lapses and the sweep finds the row again
+                logger.exception("Could not record the failure of certificate %s", certificate.serial)
+    outcome.held_until = _held_until([pk for pk in certificate_ids if pk not in {c.pk for c in certificates}])
+    return outcome
+
+
+def _held_until(certificate_ids) -> datetime.datetime | None:
+    """When to look again at certificates this run asked for but did not claim: when another run's claim lapses,
+    or in a few seconds if one was claimable but locked at that moment (SKIP LOCKED passed it by); None if each
+    is rendered, revoked, or waiting out a back-off (beat's sweep brings those back when due)."""
+    now = timezone.now()
+    left = Certificate.objects.filter(
+        pk__in=certificate_ids, render_status=RenderStatus.PENDING, revoked_at__isnull=True
+    )
+    claimed = left.exclude(render_claim="").filter(render_not_before__gt=now).aggregate(until=Max("render_not_before"))
+    if left.filter(Q(render_not_before__isnull=True) | Q(render_not_before__lte=now)).exists():
+        return max(filter(None, [claimed["until"], now + datetime.timedelta(seconds=5)]))
+    return claimed["until"]
+
+
+def certificate_render(*, certificate_id: int) -> bool:
+    """Render one certificate (a batch of one); False if there was nothing to do (rendered already, revoked,
+    gone, held by another run or waiting out a back-off) or it failed."""
+    return certificates_render(certificate_ids=[certificate_id]).rendered == 1
+
+
+def render_retry_delay(failures: int) -> datetime.timedelta:
+    """The wait after the n-th failure in a row: 1, 2, 4 … minutes."""
+    return datetime.timedelta(minutes=2 ** (failures - 1))
+
+
+def certificate_render_failed(*, certificate_id: int, error: str, final: bool = False) -> None:
+    """Record a failed attempt. The certificate stays pending and is tried again after 1, 2, 4 … minutes
+    (beat's sweep enqueues it once due); after CERTIFICATE_RENDER_ATTEMPTS failures in a row, or at once if
+    `final`, it shows as failed with a retry button."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None or certificate.render_status == RenderStatus.RENDERED:
             return
         certificate.render_attempts += 1
+        certificate.render_failures += 1
         certificate.render_error = error[:2000]
-        if final:
+        certificate.render_claim = ""
+        if final or certificate.render_failures >= settings.CERTIFICATE_RENDER_ATTEMPTS:
             certificate.render_status = RenderStatus.FAILED
-        certificate.save(update_fields=["render_attempts", "render_error", "render_status"])
+            certificate.render_not_before = None
+        else:
+            certificate.render_not_before = timezone.now() + render_retry_delay(certificate.render_failures)
+        certificate.save(
+            update_fields=[
+                "render_attempts",
+                "render_failures",
+                "render_error",
+                "render_claim",
+                "render_status",
+                "render_not_before",
+            ]
+        )
 
 
 @transaction.atomic
@@ -235,7 +376,9 @@ def certificate_retry(*, actor, certificate: Certificate) -> None:
     _secretariat(actor)
     updated = Certificate.objects.filter(
         pk=certificate.pk, render_status=RenderStatus.FAILED, revoked_at__isnull=True
-    ).update(render_status=RenderStatus.PENDING, render_error="")
+    ).update(
+        render_status=RenderStatus.PENDING, render_error="", render_failures=0, render_not_before=None, render_claim=""
+    )
     if updated:
         audit_log(actor=actor, action="certificates.certificate.retried", target=certificate)
         _enqueue_render(certificate.pk)
@@ -296,6 +439,7 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str, holder_
     try:
         with transaction.atomic():
             new = _create(actor=actor, project=project, nomination=nomination, holder_name=name)
+            _enqueue_render(new.pk)
     except IntegrityError as error:
         raise CertificateError("This participant already has a valid certificate.") from error
     old.replaced_by = new

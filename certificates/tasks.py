@@ -1,24 +1,37 @@
-"""Thin Celery wrappers for certificate PDFs (queue `pdf`)."""
+"""Thin Celery wrappers for certificate PDFs (queue `pdf`).
+
+Failures are retried from the database, not by Celery: a failed render leaves its certificate pending with a
+time for the next attempt (`services.certificate_render_failed`), and beat's sweep enqueues it once due."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from common.queue import enqueue
 
 from . import services
 
 
+def _claim(task) -> str:
+    """A redelivered message (its worker died) may take back the claims it made under the same task id."""
+    return task.request.id or ""
+
+
+def _look_again(task, outcome) -> None:
+    """Another run holds some of these certificates: look again when its claim lapses, in case it died."""
+    if outcome.held_until and task.request.retries < task.max_retries:
+        seconds = max(1, (outcome.held_until - timezone.now()).total_seconds() + 1)
+        raise task.retry(countdown=seconds)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, queue="pdf")
+def render_certificates(self, certificate_ids: list[int]) -> None:
+    """A batch: one WeasyPrint render for all of them, a PDF each."""
+    _look_again(self, services.certificates_render(certificate_ids=certificate_ids, claim=_claim(self)))
+
+
 @shared_task(bind=True, acks_late=True, max_retries=3, queue="pdf")
 def render_certificate(self, certificate_id: int) -> None:
-    try:
-        services.certificate_render(certificate_id=certificate_id)
-    except Exception as error:  # a render can fail for passing reasons (memory, a killed worker): retry
-        final = self.request.retries >= self.max_retries
-        services.certificate_render_failed(
-            certificate_id=certificate_id, error=f"{type(error).__name__}: {error}", final=final
-        )
-        if final:
-            return
-        raise self.retry(exc=error, countdown=min(20 * 2**self.request.retries, 600)) from error
+    _look_again(self, services.certificates_render(certificate_ids=[certificate_id], claim=_claim(self)))
 
 
 @shared_task(acks_late=True, queue="pdf")

@@ -3,6 +3,7 @@
 WeasyPrint may read the portal's own static files and nothing else: no network, no other file
 (the URL fetcher below). Everything on a page comes from the database, escaped by its template."""
 
+import copy
 import functools
 import hashlib
 import mimetypes
@@ -60,9 +61,35 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
+class PageCountMismatch(ValueError):
+    """A document meant to have one page per part came out with another number of pages."""
+
+
+def _html(html: str) -> weasyprint.HTML:
+    return weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
+
+
 def render_pdf(html: str) -> bytes:
-    document = weasyprint.HTML(string=html, base_url=PRINT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=[fonts_stylesheet()], font_config=font_config())
+    return _html(html).write_pdf(stylesheets=[fonts_stylesheet()], font_config=font_config())
+
+
+def render_pdf_pages(html: str, *, titles: list[str]) -> list[bytes]:
+    """One WeasyPrint render of a document of len(titles) pages, then each page written as its own PDF, titled.
+
+    Styles, fonts and images are prepared once for all the pages, which is what makes a batch cheaper than as
+    many render_pdf() calls; each PDF embeds only the glyphs of its own page. Raises PageCountMismatch, before
+    writing anything, unless the document has exactly one page per title: a part that overflowed onto a second
+    page would shift every later page onto the wrong PDF."""
+    document = _html(html).render(stylesheets=[fonts_stylesheet()], font_config=font_config())
+    if len(document.pages) != len(titles):
+        raise PageCountMismatch(f"{len(document.pages)} pages for {len(titles)} PDFs")
+    pdfs = []
+    for page, title in zip(document.pages, titles, strict=True):
+        single = document.copy([page])
+        single.metadata = copy.copy(document.metadata)  # copy() shares the metadata object with the batch
+        single.metadata.title = title
+        pdfs.append(single.write_pdf())
+    return pdfs
 
 
 def sha256(data: bytes) -> str:

@@ -233,7 +233,8 @@ STATICFILES_DIRS = [
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # FileSystemStorage, but a file appears under its name only once whole (a full disk leaves nothing).
+        "BACKEND": "common.storage.AtomicFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -435,6 +436,13 @@ APO_SECRETARY_GENERAL = env("APO_SECRETARY_GENERAL", default="Dr. Indra Pradana 
 APO_SIGNATURE_IMAGE = env("APO_SIGNATURE_IMAGE", default="img/signature.svg")
 # The address printed on certificates and in their QR codes, e.g. https://portal.apo-tokyo.org
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Certificate PDFs are rendered in batches of up to this many, one WeasyPrint render for the batch.
+CERTIFICATE_RENDER_BATCH = env.int("CERTIFICATE_RENDER_BATCH", default=20)
+# A render claims its certificates for this long; a claim left by a killed worker lapses after it.
+CERTIFICATE_RENDER_CLAIM_SECONDS = env.int("CERTIFICATE_RENDER_CLAIM_SECONDS", default=60)
+# A failed render is tried again after 1, 2, 4 … minutes; after this many failures in a row (about 4 h 15 min
+# of trying, with 9) it is marked failed and waits for the Secretariat's retry button.
+CERTIFICATE_RENDER_ATTEMPTS = env.int("CERTIFICATE_RENDER_ATTEMPTS", default=9)
 
 # The Open Badges 3.0 credential of each certificate is signed with this Ed25519 key (certificates/signing.py):
 # 32 random bytes, base64url, e.g. python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(

@@ -294,3 +294,17 @@ def test_attendance_pages_show_certificates_through_the_setting_and_attendance_i
             elif isinstance(node, ast.Import):
                 imported.update(alias.name.split(".")[0] for alias in node.names)
     assert not imported & {"certificates", "reports", "home", "demo"}
+
+
+@pytest.mark.django_db
+def test_a_certificate_waiting_to_be_tried_again_says_so_with_its_error(login, secretariat, issued):
+    project, people, certificates = issued
+    waiting = certificates[people["rahul"].pk]
+    Certificate.objects.filter(pk=waiting.pk).update(render_status="pending", pdf="", sha256="")
+    services.certificate_render_failed(certificate_id=waiting.pk, error="OSError: [Errno 28] No space left on device")
+    response = login(secretariat).get(reverse("certificates:manage", args=[project.code]))
+    text = page_text(response)
+    assert "Failed 1 time, tried again by itself from" in text
+    assert "No space left on device" in text
+    retry = f'action="{reverse("certificates:retry", args=[waiting.pk])}"'
+    assert retry not in response.content.decode()  # no button yet: it retries by itself

@@ -412,7 +412,15 @@ CELERY_TASK_ROUTES = {
 # Beat scans the database for due work; nothing relies on long ETAs.
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {"task": "mail.tasks.deliver_pending_emails", "schedule": 60.0},
-    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    # Every 30 s, on the `pdf` queue behind the renders already queued; a sweep still waiting when the next
+    # is sent expires (only the newest of those runs). It enqueues what has been pending for a minute
+    # (`certificates_pending_overdue`): a killed worker's certificates are rendered within about a minute of
+    # the queue draining.
+    "render-pending-certificates": {
+        "task": "certificates.tasks.render_pending_certificates",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
     "print-pending-notifications": {"task": "projects.tasks.print_pending_notifications", "schedule": 60.0},
     "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
     "rebuild-report-figures": {"task": "reports.tasks.rebuild_figures", "schedule": crontab(hour=3, minute=15)},

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # store before any other middleware reads it.
     "apo_portal.middleware.RequestBodyLimitMiddleware",
     "apo_portal.middleware.StorableHeadersMiddleware",
+    # A view's error that is the database being unreachable becomes the portal's 503 page (apo_portal/outage.py;
+    # an error in a middleware reaches the same page through handler500).
+    "apo_portal.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

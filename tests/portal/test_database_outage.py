@@ -55,7 +55,7 @@ class Database:
 
 
 @pytest.fixture
-def database(transactional_db):
+def database():
     database = Database()
     try:
         yield database
@@ -67,6 +67,7 @@ def _outage_logs(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name in ("apo_portal.outage", "django.request")]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_pages_answer_503_with_the_portals_page_and_the_outage_is_logged_once(database, caplog):
     ProjectFactory(title="Green Productivity Workshop")
     client = Client()
@@ -88,6 +89,7 @@ def test_pages_answer_503_with_the_portals_page_and_the_outage_is_logged_once(da
         assert len(logged) == 2 and logged[1].startswith("The database can be reached again"), logged
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_signed_in_page_whose_middleware_meets_the_outage_answers_the_same_page(database, secretariat):
     client = Client(raise_request_exception=False)
     client.force_login(secretariat)
@@ -97,6 +99,7 @@ def test_a_signed_in_page_whose_middleware_meets_the_outage_answers_the_same_pag
     assert "The portal is briefly unavailable" in page_text(response)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_readiness_says_the_database_is_unreachable_and_liveness_stays_up(database):
     client = Client()
     response = client.get(reverse("readyz"))

@@ -87,6 +87,7 @@ class TwoStepMiddleware:
             "accounts:two_step_enrol",
             "accounts:logout",
             "healthz",
+            "readyz",
             "otp_webauthn:credential-authentication-begin",
             "otp_webauthn:credential-authentication-complete",
             "otp_webauthn:credential-registration-begin",

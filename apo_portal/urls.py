@@ -17,4 +17,7 @@ urlpatterns = [
     path("manage/projects/", include("projects.urls_manage")),
     path("admin/", admin.site.urls),
     path("healthz", web.healthz, name="healthz"),
+    path("readyz", web.readyz, name="readyz"),
 ]
+# Every other error stays the portal's 500 page; one that is the database being unreachable is its 503.
+handler500 = "apo_portal.outage.server_error"

@@ -447,10 +447,22 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str, holder_
     return new
 
 
-def certificates_pending_overdue(minutes: int = 5) -> list[int]:
-    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+def certificates_pending_overdue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> list[int]:
+    """Pending certificates issued more than `older_than` ago, oldest first: beat's sweep enqueues them again
+    (the broker was down or hung when they were issued, or a killed worker held their messages, which Redis
+    would give back only after its visibility timeout, an hour). The sweep runs on the `pdf` queue every 30
+    seconds and its message expires with the next one, so it runs once the renders queued before it were
+    taken: what is pending and older than a minute then is lost (or being rendered, which the render's
+    idempotence makes harmless). A killed worker's certificates are thus enqueued again within a minute of the
+    queue draining. README, "What happens when"."""
+    now = timezone.now()
     return list(
-        Certificate.objects.filter(render_status=RenderStatus.PENDING, revoked_at__isnull=True, issued_at__lt=cutoff)
+        Certificate.objects.filter(
+            render_status=RenderStatus.PENDING, revoked_at__isnull=True, issued_at__lt=now - older_than
+        )
+        # not one that a live run holds, nor one waiting out its back-off after a failure (`render_not_before`):
+        # a task for it would only find it not yet due
+        .filter(Q(render_not_before__isnull=True) | Q(render_not_before__lte=now))
         .order_by("issued_at")
         .values_list("pk", flat=True)[:1000]
     )

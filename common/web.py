@@ -1,6 +1,11 @@
 """Small helpers every app's views share."""
 
+import logging
+
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 
 def posted(request):
@@ -12,6 +17,23 @@ def posted(request):
 
 
 def healthz(request):
-    """For load balancers and Docker: the web process answers. (Also the load test's trivial view, the
-    ceiling every page is measured against.)"""
+    """Liveness, for Docker and load balancers: the web process answers, whatever else is down (restarting it
+    would mend nothing). Also the load test's trivial view, the ceiling every page is measured against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Readiness: whether this process can serve the portal's pages, i.e. reach the database. 503 when it
+    cannot, saying so (never the error itself, which may name hosts and users), so that Docker's health check
+    and a load balancer stop sending people to a portal that cannot answer them.
+
+    Redis is not asked: when it is down or hung the pages still answer (the cache fails soft, the work waits
+    in the database for beat's sweeps), and a web process taken out of service for it would help nobody."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.debug("Readiness: the database cannot be reached", exc_info=True)
+        connection.close()  # the next check connects afresh
+        return HttpResponse("database: unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse("database: ok\n", content_type="text/plain")

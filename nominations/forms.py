@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -18,6 +19,14 @@ Status = Nomination.Status
 DOCUMENT_FORMATS = f"PDF, Word (.docx) or Excel (.xlsx), at most {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB"
 # What a nomination started from an earlier one takes of it: the person, not what they expect of this project.
 PREFILLED_FROM_EARLIER = [field for field in CANDIDATE_FIELDS if field != "expectations"]
+
+
+def form_token(value) -> uuid.UUID | None:
+    """A posted one-time form token as a UUID, or None when it is missing or malformed."""
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 class NominationForm(forms.ModelForm):
@@ -52,6 +61,10 @@ class NominationForm(forms.ModelForm):
         self.source = source
         self.submitting = submitting
         self.held = {a.kind: a for a in self.instance.attachments.all()} if self.instance.pk else {}
+        if not self.instance.pk:
+            # A new nomination's form carries a one-time token: posted twice (a double click), it makes one
+            # nomination, and the second answer is that nomination (`services.nomination_create`).
+            self.fields["form_token"] = forms.CharField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
         earlier = {a.kind: a for a in source.attachments.all()} if source is not None else {}
         required = rules.required_documents(project) if project is not None else []
         for kind, label in Attachment.Kind.choices:
@@ -76,6 +89,10 @@ class NominationForm(forms.ModelForm):
             self.fields[name].max_length = self.LONG_TEXT_LIMIT
             self.fields[name].validators.append(MaxLengthValidator(self.LONG_TEXT_LIMIT))
             self.fields[name].widget.attrs["maxlength"] = self.LONG_TEXT_LIMIT
+
+    def clean_form_token(self):
+        """The token as a UUID; anything else counts as none (the form still works, without the guard)."""
+        return form_token(self.cleaned_data.get("form_token"))
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -98,6 +98,9 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The one-time token of the form that made it (NominationForm.form_token): the same form posted again, as a
+    # double click does, answers with this nomination rather than with "already nominated".
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["project", "economy", "priority_rank", "id"]

@@ -1,6 +1,7 @@
 """Reads of nominations that depend on who is asking. Views reach nominations only through these, so
 that anyone who may not see a record gets 404 (PRODUCT.md rule 8)."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
@@ -109,6 +110,13 @@ def economy_nominations(*, project: Project, economy_id: int) -> QuerySet[Nomina
 # appear in a search.
 
 EARLIER_CANDIDATES_SHOWN = 10
+
+
+def nomination_made_with_form(*, user, project: Project, token: uuid.UUID | None) -> Nomination | None:
+    """The nomination the officer's economy made for `project` with the one-time form token `token`, if any."""
+    if not token or user.economy_id is None:
+        return None
+    return Nomination.objects.filter(project=project, economy_id=user.economy_id, form_token=token).first()
 
 
 def earlier_candidates(*, user, query: str, project: Project) -> list[Nomination]:

@@ -107,7 +107,13 @@ def _save_checked(nomination: Nomination, **save_kwargs) -> None:
 
 @transaction.atomic
 def nomination_create(
-    *, actor: User, project: Project, data: dict, submit: bool = False, documents: dict | None = None
+    *,
+    actor: User,
+    project: Project,
+    data: dict,
+    submit: bool = False,
+    documents: dict | None = None,
+    form_token=None,
 ) -> Nomination:
     """An NPO officer nominates a candidate for their own economy, as a draft or submitted at once, with
     its documents: `documents` maps a kind (`Attachment.Kind`) to an uploaded file, or to an attachment of
@@ -115,10 +121,18 @@ def nomination_create(
 
     The candidate goes to the end of the economy's priority list; overseas or local follows from the
     economy. Submitting without a document the project requires is refused before anything is written.
+    `form_token`: the form's one-time token; a second call with it (a double-clicked submit, which waited
+    here for the first one's lock) makes nothing and returns the nomination the first one made.
     Side effects: audit entries `created`, `attachment_uploaded` per document (and `submitted`)."""
     project = _lock_project(project)
     economy_id = actor.economy_id
     rules.ensure_npo_may_nominate(actor, project=project, economy_id=economy_id)
+    if form_token is not None:
+        made = Nomination.objects.filter(form_token=form_token).first()
+        if made is not None and (made.project_id, made.economy_id) == (project.pk, economy_id):
+            return made
+        if made is not None:  # another's token (only a form altered by hand carries it): no guard for this one
+            form_token = None
     documents = documents or {}
     if submit:
         candidate = Nomination(project=project, full_name=_candidate_data(data).get("full_name", ""))
@@ -137,6 +151,7 @@ def nomination_create(
         created_by=actor,
         priority_rank=(last_rank or 0) + 1,
         is_overseas=economy_id != project.hosting_economy_id,
+        form_token=form_token,
         **_candidate_data(data),
     )
     _save_checked(nomination)

@@ -24,6 +24,7 @@ from .forms import (
     NoteForm,
     ReasonForm,
     ReviewFilterForm,
+    form_token,
 )
 from .models import Attachment, Nomination
 from .review_table import review_rows
@@ -113,6 +114,14 @@ def nomination_create(request, code):
     source = _earlier_source(request)
     submitting = request.method == "POST" and "submit" in request.POST
     form = NominationForm(posted(request), request.FILES or None, project=project, source=source, submitting=submitting)
+    if request.method == "POST":
+        # The same form posted again (a double click): the answer is the nomination it made, not an error.
+        made = selectors.nomination_made_with_form(
+            user=request.user, project=project, token=form_token(request.POST.get("form_token"))
+        )
+        if made is not None:
+            messages.success(request, _saved_message(made))
+            return redirect("nominations:detail", pk=made.pk)
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_create(
@@ -121,6 +130,7 @@ def nomination_create(request, code):
                 data=form.cleaned_data,
                 submit=submitting,
                 documents=form.documents(),
+                form_token=form.cleaned_data.get("form_token"),
             )
         except services.NominationError as error:
             form.add_error(None, error)

@@ -47,6 +47,14 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _redis_well_again():
+    """A test that made Redis fail leaves no rest for the next one (common/breaker.py)."""
+    from common import breaker
+
+    breaker.reset_all()
+
+
 @pytest.fixture
 def celery_eager():
     """Run Celery tasks inline, as a worker would, when they are enqueued (after commit)."""

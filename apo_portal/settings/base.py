@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # store before any other middleware reads it.
     "apo_portal.middleware.RequestBodyLimitMiddleware",
     "apo_portal.middleware.StorableHeadersMiddleware",
+    # A view's error that is the database being unreachable becomes the portal's 503 page (apo_portal/outage.py;
+    # an error in a middleware reaches the same page through handler500).
+    "apo_portal.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -312,15 +315,39 @@ PERMISSIONS_POLICY = {
     "publickey-credentials-get": "self",
 }
 
+# Every client of Redis gives up quickly, so that a Redis that is down, or hung (accepting connections and never
+# answering), never holds a page for long: Redis answers in well under a millisecond when it is well. After a
+# failure, each process leaves Redis alone for a few seconds (common/breaker.py), so a page waits on Redis
+# once at most, not once per call. README, "What happens when".
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # Publishing from a page tries once and gives up (the database keeps the work and beat's sweeps enqueue it
+    # later); kombu's default would retry, waiting two seconds per attempt.
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 0.5,
+    # Without it a publish to a hung Redis waits forever (kombu's default); the workers' long BRPOP is read
+    # only once Redis has answered, so it is not cut short by this.
+    "socket_timeout": 0.5,
+    # A message a worker took and did not acknowledge (acks_late) goes back on the queue after this. It must
+    # be longer than the longest a message is held: a task's countdown (at most 15 minutes, mail's retries)
+    # plus its hard time limit (5 minutes) plus the wait behind the task before it (5 minutes); shorter, and
+    # Redis would hand a task still running to a second worker. A worker killed with its messages leaves them
+    # here until then: beat's sweeps find that work in the database within a minute or two (README), and
+    # the late redelivery finds it done.
+    "visibility_timeout": 3600,
+}
+
 # The cache holds the sessions, the throttles' counts (django-ratelimit), the catalogue's pages and the
 # reports' tables: Redis when there is one, so that every web process shares them; this process's memory
-# otherwise (the quick start). When Redis cannot be reached, the cache fails soft (apo_portal/cache.py),
-# and gives up on a connection within half a second.
+# otherwise (the quick start). When Redis cannot be reached, the cache fails soft (apo_portal/cache.py).
 CACHES = {
     "default": {
         "BACKEND": "apo_portal.cache.SoftFailingRedisCache",
         "LOCATION": env("REDIS_URL"),
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
     if env("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -359,26 +386,21 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Publishing from a page gives up at once when Redis is down (the database keeps the work and
-        # beat's sweeps enqueue it later); kombu's default would wait two seconds per attempt.
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.1,
-        "interval_max": 0.2,
-        "socket_connect_timeout": 1,
-        # A task a dead worker held goes back on the queue after this; the sweeps are quicker still.
-        "visibility_timeout": 3600,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-# Publishing must not hang a page when the broker is down: fail at once, the sweep enqueues later.
+# Publishing must not hang a page when the broker is down or hung: one attempt, bounded by the socket timeouts
+# above; the sweep enqueues later.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# There is no result backend; should one be configured on Redis, it gives up as quickly as the broker.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"]
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_BROKER_TRANSPORT_OPTIONS["socket_timeout"]
 # What other apps write into an e-mail as it is sent (`mail/services.py`): (key prefix, function), in order; ""
 # matches every e-mail. The outbox imports none of them.
 MAIL_SENDING_HOOKS = [
@@ -399,7 +421,15 @@ CELERY_BEAT_SCHEDULE = {
     # Every 20 s, cheap when nothing is due: an e-mail is the after-commit task's for its first 30 s, so what
     # waited for the broker leaves within a minute of its return; a retry waits as long as `mail/retry.py` says.
     "deliver-pending-emails": {"task": "mail.tasks.deliver_pending_emails", "schedule": 20.0},
-    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    # Every 30 s, on the `pdf` queue behind the renders already queued; a sweep still waiting when the next
+    # is sent expires (only the newest of those runs). It enqueues what has been pending for a minute
+    # (`certificates_pending_overdue`): a killed worker's certificates are rendered within about a minute of
+    # the queue draining.
+    "render-pending-certificates": {
+        "task": "certificates.tasks.render_pending_certificates",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
     "print-pending-notifications": {"task": "projects.tasks.print_pending_notifications", "schedule": 60.0},
     "send-due-reminders": {"task": "nominations.tasks.send_due_reminders", "schedule": 15 * 60.0},
     "rebuild-report-figures": {"task": "reports.tasks.rebuild_figures", "schedule": crontab(hour=3, minute=15)},

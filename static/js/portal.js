@@ -79,3 +79,31 @@
   // Parts that htmx swaps in were rendered with the cookie above; rewriting them again is harmless.
   document.addEventListener("htmx:load", function (event) { rewrite(event.target); });
 })();
+
+// A form marked data-portal-once is sent once: a second click while the first is on its way (a double click,
+// or an impatient one on a slow link while the documents upload) does nothing, and its buttons are disabled.
+// They are disabled just after the submit event, once the browser has read the form (a disabled button's name
+// would be left out of what is sent). The server answers a repeat with the first one's result anyway (the
+// form's one-time token); this spares the officer a second upload. Coming back to the page from the
+// browser's history makes the form usable again.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-portal-once")) return;
+    if (form.hasAttribute("data-portal-sent")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-portal-sent", "");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-portal-sent]").forEach(function (form) {
+      form.removeAttribute("data-portal-sent");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = false; });
+    });
+  });
+})();

@@ -148,3 +148,18 @@ def test_a_file_whose_record_fails_is_removed(disk, secretariat, finished_projec
     certificate.refresh_from_db()
     assert (certificate.render_status, certificate.render_error) == ("pending", "RuntimeError: database went away")
     assert _files(disk) == []
+
+
+def test_the_sweep_passes_over_a_certificate_waiting_out_its_back_off_or_held_by_a_live_run(
+    disk, secretariat, finished_project
+):
+    """beat's sweep enqueues only what is due: a certificate whose back-off (or a live run's claim) runs until
+    later is left alone, so no task is sent just to find it not yet due; once that time passes it is swept."""
+    project, _, _ = finished_project
+    waiting, due = _issued(secretariat, project)
+    _time_passes(2)  # both older than the sweep's minute
+    Certificate.objects.filter(pk=waiting.pk).update(render_not_before=timezone.now() + datetime.timedelta(minutes=3))
+    Certificate.objects.filter(pk=due.pk).update(render_not_before=timezone.now() - datetime.timedelta(seconds=1))
+    assert services.certificates_pending_overdue() == [due.pk]
+    _time_passes(4)
+    assert sorted(services.certificates_pending_overdue()) == sorted([waiting.pk, due.pk])

@@ -57,3 +57,25 @@ def test_the_database_refuses_the_same_candidate_twice_even_when_two_requests_ra
         "created",
     ]
     assert Nomination.objects.filter(project=project).count() == 1
+
+
+def test_two_posts_of_one_form_racing_make_one_nomination_and_both_answer_with_it(npo_officer):
+    """A double click whose two posts both passed the form's checks before either was saved: the second waits
+    for the project's lock, then finds the form's token used (issue 20 item 5)."""
+    project = ProjectFactory()
+    data = {
+        "full_name": "Twin",
+        "gender": "female",
+        "email": "twin@example.org",
+        "designation": "D",
+        "organization": "O",
+        "organization_type": "government",
+        "english_proficiency": "fluent",
+    }
+    token = "0d6f0b8e-2f0c-4b51-9a5e-6b3c0f3b9d27"
+
+    def post():
+        return services.nomination_create(actor=npo_officer, project=project, data=data, form_token=token).pk
+
+    first, second = at_once(post, post)
+    assert first == second == Nomination.objects.get(project=project).pk

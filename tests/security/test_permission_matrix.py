@@ -148,6 +148,7 @@ def _table(w):
     return {
         "home": ((), (302, 200, 200, 200, 200, 200)),
         "healthz": ((), PUBLIC),
+        "readyz": ((), PUBLIC),
         "accounts:login": ((), LOGGED_IN_REDIRECT),
         "accounts:logout": ((), POST_ONLY),
         "accounts:profile": ((), LOGIN),

@@ -62,6 +62,10 @@ class Certificate(models.Model):
     render_claim = models.CharField(max_length=64, blank=True)
     render_not_before = models.DateTimeField(null=True, blank=True)
     render_failures = models.PositiveSmallIntegerField(default=0)
+    # The file a run is about to write, named before it is written: a run killed between writing its PDF and
+    # recording it leaves this name, and the next run to claim the certificate removes that file, so a killed
+    # worker leaves no second PDF behind (services._claim, services._record).
+    render_file = models.CharField(max_length=200, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_on = models.DateField("revocation date", null=True, blank=True)  # as issued_on, for revocation

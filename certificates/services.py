@@ -212,6 +212,7 @@ def _claim(certificate_ids, claim: str) -> list[Certificate]:
             render_claim=claim,
             render_not_before=now + datetime.timedelta(seconds=settings.CERTIFICATE_RENDER_CLAIM_SECONDS),
         )
+    _remove_files_left_by_earlier_runs(free, claim)
     return list(
         Certificate.objects.select_related("project__hosting_economy", "nomination")
         # A correlated count, not Count() over a join, which would GROUP BY every column of four tables.
@@ -219,6 +220,17 @@ def _claim(certificate_ids, claim: str) -> list[Certificate]:
         .filter(pk__in=free, render_claim=claim, render_status=RenderStatus.PENDING)
         .order_by("project_id", "sequence")
     )
+
+
+def _remove_files_left_by_earlier_runs(certificate_ids, claim: str) -> None:
+    """The files that earlier runs named (`render_file`) and never recorded, of the certificates this run now
+    holds: a run killed after writing its PDF and before recording it. No such run can record it any more
+    (`_record` records only under its own claim); one still alive removes its own file when it cannot."""
+    left = Certificate.objects.filter(pk__in=certificate_ids, render_claim=claim).exclude(render_file="")
+    storage = Certificate._meta.get_field("pdf").storage
+    for pk, name in left.values_list("pk", "render_file"):
+        storage.delete(name)  # nothing happens if the run died before its file existed
+        Certificate.objects.filter(pk=pk, render_claim=claim, render_file=name).update(render_file="")
 
 
 def _pdfs(certificates: list[Certificate]) -> list[bytes | Exception]:
@@ -247,16 +259,20 @@ def _record(certificate: Certificate, pdf: bytes, claim: str) -> bool:
 
     The file is written whole or not at all (common.storage), and removed again if it is not recorded."""
     storage = certificate.pdf.storage
-    name = storage.save(
-        certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"), ContentFile(pdf)
-    )
+    name = storage.generate_filename(certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"))
+    # The name first, in a write of its own, so that a run killed after the file is written leaves its name for
+    # the next run to remove; and only while this run still holds the certificate.
+    if not Certificate.objects.filter(pk=certificate.pk, render_claim=claim).update(render_file=name):
+        return False
+    name = storage.save(name, ContentFile(pdf))
     try:
         with transaction.atomic():
             recorded = (
-                Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True)
+                Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True, render_claim=claim)
                 .exclude(render_status=RenderStatus.RENDERED)
                 .update(
                     pdf=name,
+                    render_file="",
                     sha256=sha256(pdf),
                     render_status=RenderStatus.RENDERED,
                     rendered_at=timezone.now(),

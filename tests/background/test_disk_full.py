@@ -163,3 +163,54 @@ def test_the_sweep_passes_over_a_certificate_waiting_out_its_back_off_or_held_by
     assert services.certificates_pending_overdue() == [due.pk]
     _time_passes(4)
     assert sorted(services.certificates_pending_overdue()) == sorted([waiting.pk, due.pk])
+
+
+def test_a_run_killed_between_writing_its_pdf_and_recording_it_leaves_no_second_pdf(
+    disk, secretariat, finished_project
+):
+    """A worker killed after its PDF reached the disk and before the database recorded it: the file is named
+    on the row first (`render_file`), and the next run to claim the certificate removes it, so once the
+    certificate is rendered again exactly one PDF is on disk: the one recorded."""
+    FullDisk.free = None
+    project, _, _ = finished_project
+    certificate = _issued(secretariat, project)[0]
+    killed = "the-killed-run"
+    [claimed] = services._claim([certificate.pk], killed)
+    # SIGKILL just after the file is in place, before the record: no line of the run runs after it, not even
+    # its clean-up (the kill is raised where the record computes the hash; the clean-up is disabled)
+    with (
+        mock.patch("certificates.services.sha256", side_effect=SystemExit("killed")),
+        mock.patch.object(FullDisk, "delete"),
+        pytest.raises(SystemExit),
+    ):
+        services._record(claimed, b"%PDF-1.7 whole\n%%EOF\n", killed)
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == "" and _files(disk) == [certificate.render_file]  # the dead run's file
+    left_behind = certificate.render_file
+
+    _time_passes(2)  # the dead run's claim lapses
+    assert services.certificate_render(certificate_id=certificate.pk) is True
+    certificate.refresh_from_db()
+    assert (certificate.render_status, certificate.render_file) == ("rendered", "")
+    assert _files(disk) == [certificate.pdf.name]  # one PDF: the recorded one
+    assert certificate.pdf.name not in left_behind
+
+
+def test_a_run_whose_claim_was_taken_over_cannot_record_and_removes_its_own_file(disk, secretariat, finished_project):
+    """A slow run whose claim lapsed and was taken by another: it may no longer record (the other may already
+    have removed what it named), so it removes its own file, and the other run's PDF is the one."""
+    FullDisk.free = None
+    project, _, _ = finished_project
+    certificate = _issued(secretariat, project)[0]
+    [slow] = services._claim([certificate.pk], "the-slow-run")
+    _time_passes(2)  # its claim lapses while it is still at work
+    services._claim([certificate.pk], "the-next-run")  # and another run takes the certificate
+    assert services._record(slow, b"%PDF-1.7 late\n%%EOF\n", "the-slow-run") is False
+    assert _files(disk) == []
+    certificate.refresh_from_db()
+    assert (certificate.render_status, certificate.pdf.name) == ("pending", "")
+    _time_passes(2)
+    assert services.certificate_render(certificate_id=certificate.pk) is True
+    certificate.refresh_from_db()
+    assert _files(disk) == [certificate.pdf.name]
+    assert OutgoingEmail.objects.filter(key=f"certificate:{certificate.pk}").count() == 1

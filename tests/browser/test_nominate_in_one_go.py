@@ -5,6 +5,7 @@ alone."""
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from nominations.models import Attachment, Nomination
 from tests.browser.walk import log_in
@@ -83,6 +84,23 @@ def _focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
 
 
+def _open_file_chooser_by_keyboard(page):
+    """Space on the focused file input opens its chooser, as a person's key does. On a loaded machine headless
+    Chromium now and then lets a key press pass without opening it (seen in CI after 1,100 tests, not reproduced
+    alone), so the key is pressed again, up to three times in all, while the input keeps the focus: what is
+    proved is still that the keyboard alone opens it."""
+    focused = _focused(page)
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=8000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            assert _focused(page) == focused, "the focus left the file input"
+            if attempt == 2:
+                raise
+
+
 def test_the_nomination_form_from_the_keyboard_alone(live_server, page, screenshot):
     project = ProjectFactory(title="Lean Management", participating_economies=["LK"])
     NPOOfficerFactory(email="npo@npslanka.gov.lk", full_name="Nadeesha Perera", time_zone="Asia/Colombo")
@@ -113,9 +131,7 @@ def test_the_nomination_form_from_the_keyboard_alone(live_server, page, screensh
     for kind in ("biodata", "cv", "endorsement"):
         page.keyboard.press("Tab")
         assert _focused(page) == f"id_document_{kind}"
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Space")  # a file input opens its chooser from the keyboard
-        chooser.value.set_files(_file(f"{kind}.pdf"))
+        _open_file_chooser_by_keyboard(page).set_files(_file(f"{kind}.pdf"))
     page.keyboard.press("Tab")
     assert _focused(page) == "Submit to the APO Secretariat"
     screenshot("nomination-form-keyboard")

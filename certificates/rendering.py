@@ -27,7 +27,7 @@ def _page(certificate, sessions: int | None) -> dict:
         "host": project.hosting_economy,
         "sessions": project.sessions.count() if sessions is None else sessions,
         "verification_url": url,
-        "qr_svg": qr.svg(url, scale=3),
+        "qr_png": qr.png_data_uri(url),
     }
 
 

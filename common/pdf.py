@@ -5,6 +5,7 @@ WeasyPrint may read the portal's own static files and nothing else: no network, 
 
 import copy
 import functools
+import gc
 import hashlib
 import mimetypes
 import pathlib
@@ -113,8 +114,15 @@ def fonts_stylesheet() -> weasyprint.CSS:
     """The fonts' stylesheet, read once per process into font_config(). WeasyPrint loads every file of a
     stylesheet's @font-face rules when it reads it, used or not (372 files, about 2 s), and parsing the rules
     again for each PDF would cost more than the PDF itself."""
-    return weasyprint.CSS(
+    stylesheet = weasyprint.CSS(
         url=PRINT_ORIGIN + settings.STATIC_URL + FONTS_STYLESHEET,
         url_fetcher=StaticOnlyFetcher(),
         font_config=font_config(),
     )
+    # The fonts are the most a process keeps: move them, and all else alive now, out of the collector's
+    # reach (gc.freeze). Every full collection walked them again, and a batch of pages, with its many
+    # objects alive at once, set off enough of them to cost 6 ms a certificate (bench/RESULTS.md). The
+    # garbage is collected first, so what is frozen is only what lives on.
+    gc.collect()
+    gc.freeze()
+    return stylesheet

@@ -7,6 +7,7 @@ already rendered is not rendered again, however often a task runs. A failed rend
 from the database (`render_not_before`, found by beat's sweep), then shown as failed."""
 
 import datetime
+import functools
 import logging
 import secrets
 import uuid
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, OuterRef, Q
+from django.db.models import Case, CharField, F, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from common.db import count_of
 from common.pdf import render_pdf, render_pdf_pages, sha256
 from common.queue import enqueue
 from common.zones import secretariat_date
-from mail.services import email_queue, outgoing_email_cancel
+from mail.services import email_queue_many, outgoing_email_cancel
 from nominations.models import Nomination
 from projects.changes import project_records_changed_on_commit
 from projects.models import Project, Session
@@ -254,26 +255,65 @@ def _error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _record(certificate: Certificate, pdf: bytes, claim: str) -> bool:
-    """Store the PDF and record it, unless another run recorded one meanwhile; then queue the e-mail.
+def _each(values: dict[int, str]) -> Case:
+    """One value per row, by primary key, for an UPDATE of many rows."""
+    return Case(*(When(pk=pk, then=Value(value)) for pk, value in values.items()), output_field=CharField())
 
-    The file is written whole or not at all (common.storage), and removed again if it is not recorded."""
-    storage = certificate.pdf.storage
-    name = storage.generate_filename(certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf"))
-    # The name first, in a write of its own, so that a run killed after the file is written leaves its name for
-    # the next run to remove; and only while this run still holds the certificate.
-    if not Certificate.objects.filter(pk=certificate.pk, render_claim=claim).update(render_file=name):
-        return False
-    name = storage.save(name, ContentFile(pdf))
+
+def _record(rendered: list[tuple[Certificate, bytes]], claim: str) -> tuple[list[Certificate], list[tuple]]:
+    """Store each PDF and record them, but none another run has recorded meanwhile; then owe each holder
+    the e-mail. Returns the certificates recorded, and (certificate, error) for each whose file or record failed.
+
+    A file is written whole or not at all (common.storage) and removed again if it is not recorded. The
+    batch is recorded in three writes, whatever its size: the files' names, then the files, then the record
+    with its e-mails."""
+    storage = Certificate._meta.get_field("pdf").storage
+    names = {
+        certificate.pk: storage.generate_filename(
+            certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf")
+        )
+        for certificate, _ in rendered
+    }
+    # The names first, in a write of their own, so that a run killed after a file is written leaves its name
+    # for the next run to remove; and only for what this run still holds.
+    with transaction.atomic():
+        held = set(
+            Certificate.objects.select_for_update()
+            .filter(pk__in=names, render_claim=claim)
+            .values_list("pk", flat=True)
+        )
+        if held:
+            Certificate.objects.filter(pk__in=held).update(render_file=_each({pk: names[pk] for pk in held}))
+    saved, failed = [], []
+    for certificate, pdf in rendered:
+        if certificate.pk in held:
+            try:
+                saved.append((certificate, pdf, storage.save(names[certificate.pk], ContentFile(pdf))))
+            except Exception as error:  # a full disk: this one fails, the others are recorded
+                failed.append((certificate, error))
+    if not saved:
+        return [], failed
     try:
         with transaction.atomic():
-            recorded = (
-                Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True, render_claim=claim)
+            recorded = set(
+                Certificate.objects.select_for_update()
+                .filter(pk__in=[certificate.pk for certificate, _, _ in saved])
+                .filter(revoked_at__isnull=True, render_claim=claim)
                 .exclude(render_status=RenderStatus.RENDERED)
-                .update(
-                    pdf=name,
+                .values_list("pk", flat=True)
+            )
+            mine = [(certificate, pdf, name) for certificate, pdf, name in saved if certificate.pk in recorded]
+            for certificate, _, name in saved:
+                if certificate.pk not in recorded:
+                    transaction.on_commit(functools.partial(storage.delete, name))
+            if mine:
+                # The row's conditions again: on SQLite, which locks no rows, they guard what the lock does here.
+                Certificate.objects.filter(pk__in=recorded, revoked_at__isnull=True, render_claim=claim).exclude(
+                    render_status=RenderStatus.RENDERED
+                ).update(
+                    pdf=_each({certificate.pk: name for certificate, _, name in mine}),
+                    sha256=_each({certificate.pk: sha256(pdf) for certificate, pdf, _ in mine}),
                     render_file="",
-                    sha256=sha256(pdf),
                     render_status=RenderStatus.RENDERED,
                     rendered_at=timezone.now(),
                     render_attempts=F("render_attempts") + 1,
@@ -282,28 +322,30 @@ def _record(certificate: Certificate, pdf: bytes, claim: str) -> bool:
                     render_not_before=None,
                     render_failures=0,
                 )
-            )
-            if not recorded:
-                transaction.on_commit(lambda: storage.delete(name))
-                return False
-            email_queue(
-                key=f"certificate:{certificate.pk}",
-                to=certificate.nomination.email,
-                project=certificate.project,
-                subject=f"Your APO certificate of attendance: {certificate.project.title}",
-                template="certificates/email/ready.txt",
-                context={
-                    "certificate": certificate,
-                    "project": certificate.project,
-                    "link": settings.PORTAL_BASE_URL.rstrip("/")
-                    + reverse("certificates:download", args=[certificate.pk]),
-                    "verify": rendering.verification_url(certificate),
-                },
-            )
-    except BaseException:
-        storage.delete(name)  # not recorded: the file belongs to nobody
-        raise
-    return True
+                email_queue_many([_ready_email(certificate) for certificate, _, _ in mine])
+    except BaseException as error:
+        for _, _, name in saved:
+            storage.delete(name)  # not recorded: the files belong to nobody
+        if not isinstance(error, Exception):  # the worker is stopping: nothing more runs
+            raise
+        return [], failed + [(certificate, error) for certificate, _, _ in saved]
+    return [certificate for certificate, _, _ in mine], failed
+
+
+def _ready_email(certificate: Certificate) -> dict:
+    return {
+        "key": f"certificate:{certificate.pk}",
+        "to": certificate.nomination.email,
+        "project": certificate.project,
+        "subject": f"Your APO certificate of attendance: {certificate.project.title}",
+        "template": "certificates/email/ready.txt",
+        "context": {
+            "certificate": certificate,
+            "project": certificate.project,
+            "link": settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:download", args=[certificate.pk]),
+            "verify": rendering.verification_url(certificate),
+        },
+    }
 
 
 def certificates_render(*, certificate_ids, claim: str = "") -> RenderOutcome:
@@ -317,18 +359,16 @@ def certificates_render(*, certificate_ids, claim: str = "") -> RenderOutcome:
     claim = claim or uuid.uuid4().hex
     outcome = RenderOutcome()
     certificates = _claim(certificate_ids, claim)
-    for certificate, pdf in zip(certificates, _pdfs(certificates), strict=True):
+    pdfs = list(zip(certificates, _pdfs(certificates), strict=True))
+    recorded, failed = _record([(c, pdf) for c, pdf in pdfs if not isinstance(pdf, Exception)], claim)
+    outcome.rendered = len(recorded)
+    for certificate, error in [(c, pdf) for c, pdf in pdfs if isinstance(pdf, Exception)] + failed:
+        logger.warning("Certificate %s failed to render: %s", certificate.serial, _error(error))
+        outcome.failed += 1
         try:
-            if isinstance(pdf, Exception):
-                raise pdf
-            outcome.rendered += _record(certificate, pdf, claim)
-        except Exception as error:  # a full disk, a lost connection, a WeasyPrint failure: this one only
-            logger.warning("Certificate %s failed to render: %s", certificate.serial, _error(error))
-            outcome.failed += 1
-            try:
-                certificate_render_failed(certificate_id=certificate.pk, error=_error(error))
-            except Exception:  # the database is gone too: the claim lapses and the sweep finds the row again
-                logger.exception("Could not record the failure of certificate %s", certificate.serial)
+            certificate_render_failed(certificate_id=certificate.pk, error=_error(error))
+        except Exception:  # the database is gone too: the claim lapses and the sweep finds the row again
+            logger.exception("Could not record the failure of certificate %s", certificate.serial)
     outcome.held_until = _held_until([pk for pk in certificate_ids if pk not in {c.pk for c in certificates}])
     return outcome
 

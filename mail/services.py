@@ -7,6 +7,7 @@ it). Accounts adds the invitation links' tokens and writes password resets this 
 when the e-mail leaves and is never stored."""
 
 import datetime
+import functools
 import logging
 import smtplib
 import time
@@ -70,6 +71,30 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
         raise
     transaction.on_commit(lambda: outgoing_email_enqueue(email.pk))
     return True
+
+
+def email_queue_many(emails: list[dict]) -> int:
+    """email_queue for many e-mails at once (each a dict of its arguments), in one INSERT: a batch of
+    certificates owes one each. If any is owed already, each is queued by itself, so that one writes
+    nothing and the rest are queued. Returns how many are new."""
+    rows = [
+        OutgoingEmail(
+            key=email["key"],
+            to=email["to"],
+            subject=" ".join(email["subject"].split()),
+            body=render_to_string(email["template"], email["context"]),
+            project=email["project"],
+        )
+        for email in emails
+    ]
+    try:
+        with transaction.atomic():  # a savepoint, as in email_queue
+            OutgoingEmail.objects.bulk_create(rows)
+    except IntegrityError:
+        return sum(email_queue(**email) for email in emails)
+    for row in rows:
+        transaction.on_commit(functools.partial(outgoing_email_enqueue, row.pk))
+    return len(rows)
 
 
 def outgoing_email_enqueue(email_id: int) -> None:

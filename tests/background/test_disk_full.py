@@ -111,6 +111,25 @@ def test_a_full_disk_leaves_no_partial_file_and_the_pdf_renders_once_space_retur
     assert OutgoingEmail.objects.filter(key__startswith="certificate:").count() == 2
 
 
+def test_a_disk_that_fills_up_during_a_batch_fails_only_the_pdfs_it_had_no_room_for(
+    disk, secretariat, finished_project
+):
+    """The batch is rendered as one document and recorded together; the disk fills up after its first PDF:
+    that one is recorded and e-mailed, the second waits with its error and leaves no partial file."""
+    project, _, _ = finished_project
+    first, second = _issued(secretariat, project)
+    FullDisk.free = 40 * 1024  # room for one certificate (about 27 KiB), not two
+
+    outcome = services.certificates_render(certificate_ids=[first.pk, second.pk])
+    assert (outcome.rendered, outcome.failed) == (1, 1)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.render_status, first.render_file, len(first.sha256)) == ("rendered", "", 64)
+    assert (second.render_status, second.render_failures, second.pdf.name) == ("pending", 1, "")
+    assert second.render_error == "OSError: [Errno 28] No space left on device"
+    assert _files(disk) == [first.pdf.name]
+    assert list(OutgoingEmail.objects.values_list("key", flat=True)) == [f"certificate:{first.pk}"]
+
+
 def test_failures_back_off_1_2_4_minutes_then_ask_for_the_retry_button(disk, secretariat, finished_project, settings):
     settings.CERTIFICATE_RENDER_ATTEMPTS = 4
     project, _, _ = finished_project
@@ -143,7 +162,7 @@ def test_a_file_whose_record_fails_is_removed(disk, secretariat, finished_projec
     FullDisk.free = None
     project, _, _ = finished_project
     certificate = _issued(secretariat, project)[0]
-    with mock.patch("certificates.services.email_queue", side_effect=RuntimeError("database went away")):
+    with mock.patch("certificates.services.email_queue_many", side_effect=RuntimeError("database went away")):
         assert services.certificate_render(certificate_id=certificate.pk) is False
     certificate.refresh_from_db()
     assert (certificate.render_status, certificate.render_error) == ("pending", "RuntimeError: database went away")
@@ -183,7 +202,7 @@ def test_a_run_killed_between_writing_its_pdf_and_recording_it_leaves_no_second_
         mock.patch.object(FullDisk, "delete"),
         pytest.raises(SystemExit),
     ):
-        services._record(claimed, b"%PDF-1.7 whole\n%%EOF\n", killed)
+        services._record([(claimed, b"%PDF-1.7 whole\n%%EOF\n")], killed)
     certificate.refresh_from_db()
     assert certificate.pdf.name == "" and _files(disk) == [certificate.render_file]  # the dead run's file
     left_behind = certificate.render_file
@@ -205,7 +224,7 @@ def test_a_run_whose_claim_was_taken_over_cannot_record_and_removes_its_own_file
     [slow] = services._claim([certificate.pk], "the-slow-run")
     _time_passes(2)  # its claim lapses while it is still at work
     services._claim([certificate.pk], "the-next-run")  # and another run takes the certificate
-    assert services._record(slow, b"%PDF-1.7 late\n%%EOF\n", "the-slow-run") is False
+    assert services._record([(slow, b"%PDF-1.7 late\n%%EOF\n")], "the-slow-run") == ([], [])
     assert _files(disk) == []
     certificate.refresh_from_db()
     assert (certificate.render_status, certificate.pdf.name) == ("pending", "")

@@ -115,6 +115,32 @@ def test_an_email_is_owed_once_per_key_and_other_errors_are_not_hidden(django_ca
 
 
 @pytest.mark.django_db
+def test_many_emails_owed_at_once_are_each_owed_once(django_capture_on_commit_callbacks):
+    """A batch of certificates owes its e-mails in one INSERT; if one of them is owed already, that one writes
+    nothing (the first stands) and the others are still owed, each with its own message to the broker."""
+
+    def owed(number, to="an@example.org"):
+        return {
+            "key": f"certificate:{number}",
+            "to": to,
+            "subject": "Your certificate\nis ready",
+            "template": "certificates/email/ready.txt",
+            "context": {},
+            "project": None,
+        }
+
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        assert mail.email_queue_many([owed(1), owed(2)]) == 2
+    assert len(enqueued) == 2
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        assert mail.email_queue_many([owed(3), owed(2, to="someone.else@example.org"), owed(4)]) == 2
+    assert len(enqueued) == 2
+    rows = OutgoingEmail.objects.order_by("key")
+    assert list(rows.values_list("key", "to")) == [(f"certificate:{n}", "an@example.org") for n in [1, 2, 3, 4]]
+    assert set(rows.values_list("subject", flat=True)) == {"Your certificate is ready"}
+
+
+@pytest.mark.django_db
 def test_an_invitation_is_stored_without_its_token_and_sent_with_a_fresh_one(secretariat):
     """The set-password token is never written to the database (nor to the admin's view of the outbox): it
     is made when the e-mail is sent, so sending again after an outage carries a live one."""

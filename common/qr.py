@@ -19,7 +19,7 @@ def svg(url: str, *, scale: int = 8) -> str:
 
 
 def png_data_uri(url: str) -> str:
-    """The URL as a QR code for a PDF (error correction M): a data: URL of a two-colour PNG with one pixel per
+    """The URL as a QR code for a PDF (error correction M): a data: URL of a PNG with one pixel per
     module and two modules of margin, which the page scales up (with `image-rendering: pixelated`, so each module
     prints as a sharp square). WeasyPrint draws an inline SVG code by parsing its path again on every page,
     about a sixth of a certificate's time (bench/RESULTS.md); the PNG is a few hundred bytes and placed as it is.
@@ -33,7 +33,8 @@ def png_data_uri(url: str) -> str:
     height, width = memoryview(symbol).shape
     image = Image.frombytes("P", (width, height), bytes(symbol).translate(_TO_PALETTE))
     image.putpalette(_PALETTE)
-    image = ImageOps.expand(image, border=2, fill=1)
+    # In RGB, as WeasyPrint would otherwise convert a palette image and encode it again on every page.
+    image = ImageOps.expand(image, border=2, fill=1).convert("RGB")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")

@@ -10,6 +10,12 @@ from tests.factories import DOCUMENT_PDF, NPOOfficerFactory, ProjectFactory, Sec
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _rank_and_name(row) -> tuple[str, str]:
+    """A row's rank (its cell also holds the ↑ and ↓ buttons) and its candidate's name."""
+    cells = row.locator("td")
+    return cells.nth(0).inner_text().split()[0], cells.nth(1).get_by_role("link").inner_text()
+
+
 def _nominate(page, name, email):
     page.get_by_role("link", name="Nominate a candidate").click()
     page.get_by_label("Name as it must appear on the certificate").fill(name)
@@ -41,10 +47,10 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     _nominate(page, "Dilshan Fernando", "dilshan@example.org")
 
     rows = page.locator("#economy-nominations tbody tr")
-    assert rows.nth(0).inner_text().startswith("1\tChamari Jayasinghe")
+    assert _rank_and_name(rows.nth(0)) == ("1", "Chamari Jayasinghe")
     page.get_by_role("button", name="Move Dilshan Fernando up").click()  # htmx: the table alone is replaced
     rows.first.filter(has_text="Dilshan Fernando").wait_for()  # a locator wait: the page's CSP forbids eval
-    assert rows.nth(0).inner_text().startswith("1\tDilshan Fernando")
+    assert _rank_and_name(rows.nth(0)) == ("1", "Dilshan Fernando")
     screenshot("npo-nominations")
     log_out(page, live_server.url)
 

@@ -76,8 +76,8 @@ def test_the_reports_fit_a_phone_and_the_economies_chart_names_every_economy(liv
 
 
 def test_an_npo_officers_candidates_fit_a_phone(live_server, browser):
-    """The economy's candidates with the reorder buttons: the table scrolls in its own box, and its visually
-    hidden "Reorder" header (absolutely positioned) no longer widens the page."""
+    """The economy's candidates with the reorder buttons: the table scrolls in its own box without widening the
+    page, and the buttons sit beside the rank, in sight without scrolling it (in a last column they were cut off)."""
     from tests.browser.walk import log_in
     from tests.factories import NPOOfficerFactory
 
@@ -96,4 +96,10 @@ def test_an_npo_officers_candidates_fit_a_phone(live_server, browser):
     page.goto(f"{live_server.url}/projects/{project.code}/nominations/")
     assert page.get_by_role("button", name="Move Chamari Jayasinghe up").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for name in ["Move Chamari Jayasinghe up", "Move Chamari Jayasinghe down"]:
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
+        assert box["width"] >= 24 and box["height"] >= 24, (name, box)  # WCAG 2.2's smallest target
+    page.get_by_role("button", name="Move Chamari Jayasinghe up").click()  # htmx swaps the table alone
+    page.locator("tbody tr").first.get_by_text("Chamari Jayasinghe").wait_for()
     context.close()

@@ -25,8 +25,8 @@ def png_data_uri(url: str) -> str:
     about a sixth of a certificate's time (bench/RESULTS.md); the PNG is a few hundred bytes and placed as it is.
 
     zxing-cpp encodes it, in C++: segno took 1.2 ms of a certificate's 33 in a batch, this 0.4 (bench/RESULTS.md).
-    It also splits the link into the QR code's modes (the code's capitals and digits as alphanumeric), so a
-    verification link fits a smaller symbol with larger modules in the same 25 mm."""
+    Its symbol for a verification link is also smaller (version 3 where segno made 4), so the modules print
+    larger in the same 25 mm."""
     symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
         scale=1, add_quiet_zones=False
     )

@@ -17,6 +17,13 @@ def verification_url(certificate) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[certificate.verification_code])
 
 
+def verification_page() -> str:
+    """The verification page as printed for a person to type: the host and path, no scheme ("portal.apo.test/verify/").
+    The QR code carries the whole URL with the code; the text gives what is typed, the code in groups of four."""
+    url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificates:verify_form")
+    return url.split("://", 1)[-1]
+
+
 def _page(certificate, sessions: int | None) -> dict:
     """What certificate_page.html prints for one certificate."""
     project = certificate.project
@@ -26,13 +33,17 @@ def _page(certificate, sessions: int | None) -> dict:
         "project": project,
         "host": project.hosting_economy,
         "sessions": project.sessions.count() if sessions is None else sessions,
-        "verification_url": url,
         "qr_png": qr.png_data_uri(url),
     }
 
 
 def _signatory() -> dict:
-    return {"secretary_general": settings.APO_SECRETARY_GENERAL, "signature_url": static(settings.APO_SIGNATURE_IMAGE)}
+    """What every page prints the same."""
+    return {
+        "secretary_general": settings.APO_SECRETARY_GENERAL,
+        "signature_url": static(settings.APO_SIGNATURE_IMAGE),
+        "verification_page": verification_page(),
+    }
 
 
 def certificate_html(certificate, *, sessions: int | None = None) -> str:

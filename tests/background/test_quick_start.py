@@ -83,7 +83,7 @@ def test_the_quick_start_serves_its_port_writes_mail_to_files_and_stops_on_ctrl_
 
         pdf = _wait_for(lambda: _rendered_pdf(var), 180, "a demo certificate was rendered")
         text = pdf_text(pdf.read_bytes())
-        assert f"{base}/verify/" in text and "127.0.0.1:8000" not in text
+        assert f"Verify at 127.0.0.1:{port}/verify/" in text and "127.0.0.1:8000" not in text
         (code,) = pdf_qr_codes(pdf.read_bytes(), dpi=150)
         assert code.startswith(f"{base}/verify/")
 

@@ -47,6 +47,24 @@ def test_the_pdf_carries_the_name_project_and_serial_and_a_qr_code_of_the_verifi
     assert pdf_qr_codes(data) == [f"https://portal.apo.test/verify/{certificate.verification_code}/"]
 
 
+@pytest.mark.django_db
+def test_a_verifier_reads_where_to_verify_and_a_code_to_type_that_the_verification_page_takes(
+    client, secretariat, finished_project
+):
+    project, _, people = finished_project
+    certificate, data = _rendered(secretariat, project, people["minh"])
+    text = pdf_text(data)
+    # The page to type, without its scheme, then the code in groups of four.
+    code = certificate.code_display
+    assert f"Verify at portal.apo.test/verify/ Code {code}" in text and len(code) == 24 and code.count("-") == 4
+    assert certificate.verification_code not in text  # printed once, for typing; the QR code has the whole URL
+
+    # Typed as printed into the page printed: the certificate is found.
+    response = client.post(reverse("certificates:verify_form"), {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("certificates:verify", args=[certificate.verification_code])
+    assert "Nguyễn Thị Minh Anh" in page_text(response) and "Valid" in page_text(response)
+
+
 # Names as the member economies' people write them, one for each script a certificate must set.
 NAMES = {
     "Latin with diacritics (Türkiye)": "Çağlar Şükrü Yıldırım",

@@ -74,9 +74,10 @@ def email_queue(*, key: str, to: str, subject: str, template: str, context: dict
 
 
 def email_queue_many(emails: list[dict]) -> int:
-    """email_queue for many e-mails at once (each a dict of its arguments), in one INSERT: a batch of
-    certificates owes one each. If any is owed already, each is queued by itself, so that one writes
-    nothing and the rest are queued. Returns how many are new."""
+    """email_queue for many e-mails at once (each a dict of its arguments), in one INSERT and with one message
+    to the broker after commit (`outgoing_emails_enqueue`): a batch of certificates owes one each. If any is
+    owed already, each is queued by itself, so that one writes nothing and the rest are queued. Returns how
+    many are new."""
     rows = [
         OutgoingEmail(
             key=email["key"],
@@ -92,13 +93,22 @@ def email_queue_many(emails: list[dict]) -> int:
             OutgoingEmail.objects.bulk_create(rows)
     except IntegrityError:
         return sum(email_queue(**email) for email in emails)
-    for row in rows:
-        transaction.on_commit(functools.partial(outgoing_email_enqueue, row.pk))
+    transaction.on_commit(functools.partial(outgoing_emails_enqueue, [row.pk for row in rows]))
     return len(rows)
 
 
 def outgoing_email_enqueue(email_id: int) -> None:
     enqueue(tasks.send_outgoing_email, email_id)
+
+
+def outgoing_emails_enqueue(email_ids: list[int]) -> None:
+    """One message for e-mails owed together: a PDF worker with a batch of twenty certificates asks the broker
+    once, not twenty times, and an e-mail worker enqueues each e-mail's own send (`tasks.send_outgoing_emails`).
+    If that message is lost, beat's sweep enqueues them as it does any e-mail the broker never took."""
+    if len(email_ids) == 1:
+        outgoing_email_enqueue(email_ids[0])
+    elif email_ids:
+        enqueue(tasks.send_outgoing_emails, email_ids)
 
 
 def outgoing_email_send(*, email_id: int) -> bool:

@@ -24,6 +24,16 @@ def send_outgoing_email(self, email_id: int) -> None:
 
 
 @shared_task(acks_late=True, queue="email")
+def send_outgoing_emails(email_ids: list[int]) -> None:
+    """Give each of the e-mails owed together its own send task. The worker that owed them, a PDF worker with a
+    batch of certificates, asks the broker once instead of once an e-mail; each e-mail is still sent by its
+    own task, with its own retries and time limit, by whichever e-mail worker is free. Delivered twice, it
+    enqueues them twice, which sends each once."""
+    for email_id in email_ids:
+        enqueue(send_outgoing_email, email_id)
+
+
+@shared_task(acks_late=True, queue="email")
 def deliver_pending_emails() -> int:
     """Beat, every 20 s: enqueue the e-mails whose attempt is due (never taken by the broker, or their retry's
     wait over), and take back those a crash left being sent. Sending is idempotent, so an e-mail enqueued

@@ -10,6 +10,7 @@ class VerifyForm(forms.Form):
         label="Verification code",
         required=False,
         max_length=40,
+        help_text="As printed beside the certificate's QR code: 20 letters and digits, with or without the dashes.",
         widget=forms.TextInput(attrs={"placeholder": "ABCD-EFGH-IJKL-MNOP-QRST", "autocapitalize": "characters"}),
     )
     pdf = forms.FileField(

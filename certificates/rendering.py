@@ -37,8 +37,8 @@ def _page(certificate, sessions: int | None) -> dict:
     }
 
 
-def _signatory() -> dict:
-    """What every page prints the same."""
+def _every_page() -> dict:
+    """What every certificate prints the same: the signatory and where to verify."""
     return {
         "secretary_general": settings.APO_SECRETARY_GENERAL,
         "signature_url": static(settings.APO_SIGNATURE_IMAGE),
@@ -47,7 +47,7 @@ def _signatory() -> dict:
 
 
 def certificate_html(certificate, *, sessions: int | None = None) -> str:
-    return render_to_string("certificates/certificate.html", {**_page(certificate, sessions), **_signatory()})
+    return render_to_string("certificates/certificate.html", {**_page(certificate, sessions), **_every_page()})
 
 
 def certificates_html(certificates) -> str:
@@ -56,5 +56,5 @@ def certificates_html(certificates) -> str:
     pages = [_page(certificate, getattr(certificate, "session_count", None)) for certificate in certificates]
     return render_to_string(
         "certificates/certificates.html",
-        {"pages": pages, "title": ", ".join(c.serial for c in certificates), **_signatory()},
+        {"pages": pages, "title": ", ".join(c.serial for c in certificates), **_every_page()},
     )

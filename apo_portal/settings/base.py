@@ -154,6 +154,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The portal's queries are short; PostgreSQL's JIT compiled the reports' aggregates for 15-25 ms
     # each and saved nothing (bench/RESULTS.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that takes the connection and never answers (a server hung, a failover half done) fails it
+    # after this many seconds, as the portal's 503 page, instead of holding the request, or a worker, until a
+    # proxy gives up; libpq's default is to wait for ever.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The quick start's web server, worker and beat write to one SQLite file at once. WAL lets readers go on
     # beside the writer; a writer waits up to 20 s for another (SQLite's default is 5 s, which a long write

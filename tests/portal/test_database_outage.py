@@ -7,6 +7,8 @@ default test database): connecting fails as it does while PostgreSQL restarts.""
 
 import logging
 import socket
+import threading
+import time
 
 import pytest
 from django.db import OperationalError, connection
@@ -110,6 +112,28 @@ def test_readiness_says_the_database_is_unreachable_and_liveness_stays_up(databa
     assert client.get(reverse("healthz")).status_code == 200
     database.back()
     assert client.get(reverse("readyz")).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_never_answers_gets_the_503_page_within_the_connect_timeout(database):
+    """A server that takes the connection and says nothing (hung, or half failed over): without a connect
+    timeout libpq waits for ever, and so would the request."""
+    timeout = connection.settings_dict["OPTIONS"]["connect_timeout"]
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nobody ever reads or answers
+        database.away()
+        connection.settings_dict.update(PORT=str(silent.getsockname()[1]))
+        answered = []
+        asking = threading.Thread(target=lambda: answered.append(Client().get(reverse("projects:catalogue"))))
+        started = time.monotonic()
+        asking.start()
+        asking.join(timeout=timeout * 4 + 10)  # a bound for a broken test, far above what is asserted below
+        waited = time.monotonic() - started
+    assert answered, "the request was still waiting on the silent database"
+    assert answered[0].status_code == 503 and "The portal is briefly unavailable" in page_text(answered[0])
+    assert timeout <= 10 and waited < timeout * 3, waited
 
 
 @pytest.mark.django_db

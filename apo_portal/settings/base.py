@@ -148,6 +148,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)  # PostgreSQL only: below
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -157,7 +158,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that takes the connection and never answers (a server hung, a failover half done) fails it
     # after this many seconds, as the portal's 503 page, instead of holding the request, or a worker, until a
     # proxy gives up; libpq's default is to wait for ever.
-    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The quick start's web server, worker and beat write to one SQLite file at once. WAL lets readers go on
     # beside the writer; a writer waits up to 20 s for another (SQLite's default is 5 s, which a long write

@@ -41,8 +41,8 @@ def test_a_verifier_types_the_printed_code_into_the_printed_page_on_a_phone(live
         field = page.get_by_label("Verification code")
         expect(page.get_by_text("As printed beside the certificate's QR code")).to_be_visible()
 
-        # One character wrong (an O read as a 0, say): refused, with what to check.
-        wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+        # One character misread as another of the code's alphabet: refused, with what to check.
+        wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
         field.fill(wrong)
         page.get_by_role("button", name="Verify").click()
         expect(page.get_by_role("status")).to_contain_text("Unknown code.")

@@ -1,15 +1,31 @@
+import unicodedata
+
 from django import forms
+
+from .models import CODE_ALPHABET, CODE_LENGTH, normalise_code
 
 MAX_UPLOADED_PDF = 10 * 1024 * 1024
 # A credential is a few kilobytes; anything far larger is not one, and is not read.
 MAX_CREDENTIAL = 64 * 1024
 
 
+def code_in(typed: str) -> str:
+    """The verification code in what a verifier typed or pasted: the code in any spelling (normalise_code), the
+    line printed beside the QR code ("Code ABCD-…"), or the address the QR code carries (…/verify/ABCD…/)."""
+    text = unicodedata.normalize("NFKC", typed)
+    if "/verify/" in text:
+        text = text.rsplit("/verify/", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    code = normalise_code(text)
+    if len(code) == CODE_LENGTH + len("CODE") and code.startswith("CODE"):
+        code = code.removeprefix("CODE")
+    return code
+
+
 class VerifyForm(forms.Form):
     code = forms.CharField(
         label="Verification code",
         required=False,
-        max_length=40,
+        max_length=200,  # room for the QR code's whole address, pasted
         help_text="As printed beside the certificate's QR code: 20 letters and digits, with or without the dashes.",
         widget=forms.TextInput(attrs={"placeholder": "ABCD-EFGH-IJKL-MNOP-QRST", "autocapitalize": "characters"}),
     )
@@ -18,6 +34,28 @@ class VerifyForm(forms.Form):
         required=False,
         help_text="We compare its fingerprint (SHA-256) with the certificates we issued; the file is not kept.",
     )
+
+    def clean_code(self) -> str:
+        """The code as stored, or a message saying what to check; blank if none was typed (a PDF may be)."""
+        typed = self.cleaned_data["code"]
+        if not typed:
+            return ""
+        code = code_in(typed)
+        if not code:
+            raise forms.ValidationError(
+                "There is no code in what you typed. Type the 20 letters and digits printed beside the QR code."
+            )
+        if strange := sorted(set(code) - CODE_ALPHABET):
+            raise forms.ValidationError(
+                f"A verification code has only the letters A to Z and the digits 2 to 7, not {', '.join(strange)}."
+                " Check it against the certificate."
+            )
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(
+                f"A verification code has {CODE_LENGTH} letters and digits; this has {len(code)}."
+                " Check it against the certificate."
+            )
+        return code
 
     def clean_pdf(self):
         pdf = self.cleaned_data.get("pdf")

@@ -1,5 +1,7 @@
 import base64
 import secrets
+import string
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -8,15 +10,23 @@ from django.urls import reverse
 
 from common.zones import secretariat_date
 
+CODE_LENGTH = 20
+CODE_ALPHABET = frozenset(string.ascii_uppercase + "234567")  # base32's: no 0, 1, 8 or 9
+# The digits base32 never uses, read as the letters they are mistaken for on paper.
+_MISREAD = str.maketrans("018", "OIB")
+
 
 def new_verification_code() -> str:
     """100 random bits, as 20 base32 letters and digits: unguessable, and typeable from a printed page."""
-    return base64.b32encode(secrets.token_bytes(13)).decode()[:20]
+    return base64.b32encode(secrets.token_bytes(13)).decode()[:CODE_LENGTH]
 
 
 def normalise_code(typed: str) -> str:
-    """What a person typed or a QR code carried, as stored: no spaces or dashes, upper case."""
-    return "".join(ch for ch in typed.upper() if ch.isalnum())[:32]
+    """What a person typed or a QR code carried, as stored: upper case, and only the code's letters and digits
+    (no spaces or dashes). Full-width letters and digits, as a Japanese, Chinese or Korean input method types
+    them, count as the ASCII ones (NFKC); 0, 1 and 8, which no code has, as the O, I and B they were read for."""
+    folded = unicodedata.normalize("NFKC", typed).upper()
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum()).translate(_MISREAD)[:32]
 
 
 # Entries in each of the portal's revocation lists (Bitstring Status List: at least 131,072, 16 KB, so that one

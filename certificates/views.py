@@ -210,7 +210,7 @@ def verify(request, code=None):
         context["looked_up"] = True
     elif form.is_bound and form.is_valid():
         if form.cleaned_data.get("code"):
-            return redirect("certificates:verify", code=normalise_code(form.cleaned_data["code"]))
+            return redirect("certificates:verify", code=form.cleaned_data["code"])
         uploaded = form.cleaned_data["pdf"]
         context["uploaded"] = True
         context["certificate"] = selectors.certificate_by_sha256(sha256(uploaded.read()))

@@ -1,6 +1,6 @@
 """A verifier holding a printed certificate, on a phone: they read where to verify it and its code off the PDF,
-open that page, type the code as printed, and see whose certificate it is; a code mistyped by one character is
-refused with what to check."""
+open that page, type the code as printed, and see whose certificate it is; a code mistyped by one character, or
+short of a group, is refused with what to check."""
 
 import re
 import urllib.parse
@@ -46,6 +46,14 @@ def test_a_verifier_types_the_printed_code_into_the_printed_page_on_a_phone(live
         field.fill(wrong)
         page.get_by_role("button", name="Verify").click()
         expect(page.get_by_role("status")).to_contain_text("Unknown code.")
+
+        # A group left out: refused before any look-up, the field itself saying how many characters it has.
+        page.get_by_label("Verification code").fill(code.rsplit("-", 1)[0])
+        page.get_by_role("button", name="Verify").click()
+        expect(page.get_by_label("Verification code")).to_have_accessible_description(
+            re.compile("A verification code has 20 letters and digits; this has 16.")
+        )
+        expect(page.get_by_role("status")).to_have_count(0)
 
         page.get_by_label("Verification code").fill(code.lower())  # typed on a phone, as it comes
         page.get_by_role("button", name="Verify").click()

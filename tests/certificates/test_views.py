@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import attendance
-from certificates import services
+from certificates import rendering, services
 from certificates.models import Certificate
 from tests.factories import ParticipantFactory
 from tests.pages import page_text
@@ -122,6 +122,59 @@ def test_a_typed_code_with_dashes_and_small_letters_finds_the_certificate(client
     certificate = certificates[people["minh"].pk]
     response = client.post(reverse("certificates:verify_form"), {"code": certificate.code_display.lower()}, follow=True)
     assert "Valid." in page_text(response)
+
+
+# Each printable ASCII character as a Japanese, Chinese or Korean input method types it in full-width mode.
+FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+@pytest.mark.django_db
+def test_the_code_is_found_however_a_verifier_types_or_pastes_it(client, issued):
+    project, people, certificates = issued
+    certificate = certificates[people["minh"].pk]
+    # A code with O, I and B in it, which a reader takes for 0, 1 and 8 (no code has those digits).
+    Certificate.objects.filter(pk=certificate.pk).update(verification_code="BOIL2345QRSTBOILXYZA")
+    certificate.refresh_from_db()
+    printed = certificate.code_display
+    found = reverse("certificates:verify", args=["BOIL2345QRSTBOILXYZA"])
+    for typed in [
+        printed.translate(FULL_WIDTH),  # ＢＯＩＬ－２３４５－…
+        printed.replace("O", "0").replace("I", "1").replace("B", "8").lower(),  # b01l-2345-…
+        " ".join(printed.split("-")),
+        f"\u3000{printed}\u3000",  # ideographic spaces around it
+        f"Code {printed}",  # the whole line copied from the PDF
+        rendering.verification_url(certificate),  # the QR code's address, pasted from a phone
+    ]:
+        response = client.post(reverse("certificates:verify_form"), {"code": typed}, follow=True)
+        assert response.redirect_chain == [(found, 302)], typed
+        assert "Valid." in page_text(response), typed
+    # and typed straight into the address bar
+    response = client.get(reverse("certificates:verify", args=["b01l-2345-qrst-80il-xyza"]))
+    assert "Valid." in page_text(response) and certificate.serial in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("----", "There is no code in what you typed. Type the 20 letters and digits printed beside the QR code."),
+        (
+            "ＡＢＣＤ－ＥＦＧＨ",
+            "A verification code has 20 letters and digits; this has 8. Check it against the certificate.",
+        ),
+        ("ABCD-EFGH-IJKL-MNOP-QRS9", "has only the letters A to Z and the digits 2 to 7, not 9."),
+        ("https://portal.example/verify/", "There is no code in what you typed."),
+        ("<script>alert(1)</script>", "A verification code has 20 letters and digits; this has"),
+    ],
+)
+def test_what_cannot_be_a_code_is_refused_with_what_to_check(client, issued, typed, message):
+    for response in [
+        client.post(reverse("certificates:verify_form"), {"code": typed}),
+        client.get(reverse("certificates:verify_form"), {"code": typed}),
+    ]:
+        page = page_text(response)
+        assert response.status_code == 200 and message in page
+        assert "Valid." not in page and "Unknown code." not in page and "<script>alert" not in response.content.decode()
 
 
 @pytest.mark.django_db

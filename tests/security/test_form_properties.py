@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from accounts.email_address import normalize_email
 from accounts.models import Economy
+from certificates.forms import VerifyForm
+from certificates.models import CODE_ALPHABET, CODE_LENGTH, new_verification_code
 from nominations.forms import NominationForm
 from nominations.models import Nomination
 from projects.forms import ProjectForm
@@ -90,3 +92,50 @@ def test_the_project_form_accepts_only_consistent_dates_and_numbers(start, lengt
         assert 0 <= overseas <= 10_000
     else:
         assert length < 0 or closes_before <= 0 or not 0 <= overseas <= 10_000
+
+
+# How a verifier may spell each character of a code: as printed, in small letters, full-width (an East Asian
+# input method), or a letter as the digit it is taken for on paper; and what they put between the groups.
+SPELLINGS = {"O": "0", "I": "1", "B": "8"}
+SEPARATORS = ["", "-", " ", "－", "\u3000", " - ", "–"]
+
+
+@st.composite
+def spelled_codes(draw):
+    code = new_verification_code()
+    spelled = []
+    for position, ch in enumerate(code):
+        if position and position % 4 == 0:
+            spelled.append(draw(st.sampled_from(SEPARATORS)))
+        way = draw(st.sampled_from(["as printed", "small", "full-width", "misread"]))
+        if way == "small":
+            ch = ch.lower()
+        elif way == "full-width":
+            ch = chr(ord(ch) + 0xFEE0)
+        elif way == "misread":
+            ch = SPELLINGS.get(ch, ch)
+        spelled.append(ch)
+    return code, "".join(spelled)
+
+
+@QUICK
+@given(spelled=spelled_codes())
+def test_the_verify_form_reads_a_code_in_any_spelling_a_verifier_types(spelled):
+    code, typed = spelled
+    form = VerifyForm({"code": typed})
+    assert form.is_valid(), (typed, form.errors)
+    assert form.cleaned_data["code"] == code
+
+
+@QUICK
+@given(typed=st.text(max_size=220))
+def test_the_verify_form_gives_a_code_as_stored_or_says_what_to_check(typed):
+    form = VerifyForm({"code": typed})
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        assert code == "" or (len(code) == CODE_LENGTH and set(code) <= CODE_ALPHABET)
+    else:
+        assert all(
+            isinstance(message, str) and message
+            for message in form.errors.get("code", []) + form.errors.get("__all__", [])
+        )

@@ -234,22 +234,24 @@ def test_attendance_reports(login, secretariat, content, message):
 
 
 UNKNOWN = (404, "No APO certificate has this verification code")
+NOT_A_CODE = "A verification code has 20 letters and digits; this has"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "code, expected",
     [
-        ("' OR 1=1 --", UNKNOWN),
-        ("<script>alert(1)</script>", UNKNOWN),
-        ("../../etc/passwd", UNKNOWN),
-        ("A" * 5000, (200, "Ensure this value has at most 40 characters")),
+        ("' OR 1=1 --", (200, NOT_A_CODE + " 4.")),
+        ("<script>alert(1)</script>", (200, NOT_A_CODE + " 18.")),
+        ("../../etc/passwd", (200, NOT_A_CODE + " 9.")),
+        ("' OR 1=1 -- AAAAAAAAAAAAAAAA", UNKNOWN),  # 20 of the code's letters and digits: looked up, unknown
+        ("A" * 5000, (200, "Ensure this value has at most 200 characters")),
     ],
-    ids=["SQL", "script", "path", "5,000 characters"],
+    ids=["SQL", "script", "path", "SQL of a code's length", "5,000 characters"],
 )
 def test_verification_codes(client, code, expected):
     response = client.post(reverse("certificates:verify_form"), {"code": code}, follow=True)
-    # normalised to letters and digits, a hostile code is simply unknown; nothing is echoed raw
+    # read as letters and digits, a hostile code is refused for its length or simply unknown; nothing is echoed raw
     assert (response.status_code, expected[1] in page_text(response)) == (expected[0], True)
     assert "<script>alert(1)</script>" not in response.content.decode()
 

@@ -218,6 +218,12 @@ def ratio(data: dict) -> float:
     return (sum(n for _, n in batch) / sum(t for t, _ in batch)) / (sum(n for _, n in one) / sum(t for t, _ in one))
 
 
+def paired_ratios(data: dict) -> list[float]:
+    """Each batch's ratio, its two paths timed back to back: how far the machine's load moved the run."""
+    pairs = zip(data["times"]["one-by-one"], data["times"]["batch"], strict=True)
+    return [(one_time / one_n) / (batch_time / batch_n) for (one_time, one_n), (batch_time, batch_n) in pairs]
+
+
 def report(args, command: str, data: dict, images: tuple[int, int] | None) -> str:
     ms = 1000
     rows = []
@@ -229,7 +235,7 @@ def report(args, command: str, data: dict, images: tuple[int, int] | None) -> st
         per_pdf = [t / n for t, n in runs]
         rate = sum(n for _, n in runs) / sum(t for t, _ in runs)
         rows.append(f"| {label} | {rate:.2f} | {statistics.median(per_pdf) * ms:.0f} | {p95(per_pdf) * ms:.0f} |")
-    value = ratio(data)
+    value, pairs = ratio(data), paired_ratios(data)
     verdict = "met" if value >= TARGET else "not met"
     sizes = {path: [len(pdf) for pdf in pdfs.values()] for path, pdfs in data["pdfs"].items()}
     mean = {path: statistics.mean(values) / 1024 for path, values in sizes.items()}
@@ -253,6 +259,9 @@ def report(args, command: str, data: dict, images: tuple[int, int] | None) -> st
         *rows,
         "",
         f"**Batch / one-by-one: {value:.2f}×**; the target, at least {TARGET:.1f}×, is **{verdict}** in this run.",
+        f"Batch by batch, each timed back to back with its one-by-one twin: median {statistics.median(pairs):.2f}×,"
+        f" from {min(pairs):.2f}× to {max(pairs):.2f}× ({len(pairs)} batches): the spread is how far"
+        " the machine's load moved this run.",
         "",
         f"Sizes: {mean['one-by-one']:.2f} KiB on average one by one, {mean['batch']:.2f} KiB in batches"
         f" ({size_verdict} the limit: today's {SIZE_LIMIT_KIB} KiB, or the one-by-one average);"

@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp_webauthn import exceptions as webauthn_exceptions
 from django_otp_webauthn import views as webauthn_views
+
+from common.web import page_on_this_site
 
 from . import two_step
 from .forms import AuthenticatorAppForm, PasswordConfirmForm, TwoStepCodeForm
@@ -23,11 +25,7 @@ from .forms import AuthenticatorAppForm, PasswordConfirmForm, TwoStepCodeForm
 def _next_url(request) -> str:
     """Where to go once the second step is done: the page first asked for, if it is on this site."""
     url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return page_on_this_site(request, url) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(view_name: str, next_url: str) -> str:
@@ -149,11 +147,21 @@ def key_remove(request, pk):
     return _device_remove(request, get_object_or_404(two_step.security_keys(request.user), pk=pk))
 
 
-class KeyRegistrationBegin(webauthn_views.BeginCredentialRegistrationView):
+class _DeepJSONIsMalformed:
+    """A body nested past Python's recursion limit ("[[[[…", which json.loads cannot read) is answered as
+    django-otp-webauthn answers any JSON it cannot read, 400 Malformed request, not with the portal's 500."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RecursionError):
+            exc = webauthn_exceptions.MalformedRequest()
+        return super().handle_exception(exc)
+
+
+class KeyRegistrationBegin(_DeepJSONIsMalformed, webauthn_views.BeginCredentialRegistrationView):
     pass
 
 
-class KeyRegistrationComplete(webauthn_views.CompleteCredentialRegistrationView):
+class KeyRegistrationComplete(_DeepJSONIsMalformed, webauthn_views.CompleteCredentialRegistrationView):
     """django-otp-webauthn registers the key (refusing a session that has a device but is unverified: a
     password alone never adds one); the portal records it and sends the page on to the recovery codes."""
 
@@ -166,11 +174,11 @@ class KeyRegistrationComplete(webauthn_views.CompleteCredentialRegistrationView)
         return JsonResponse({"id": device.pk, "redirect_url": next_url})
 
 
-class KeyAuthenticationBegin(webauthn_views.BeginCredentialAuthenticationView):
+class KeyAuthenticationBegin(_DeepJSONIsMalformed, webauthn_views.BeginCredentialAuthenticationView):
     pass
 
 
-class KeyAuthenticationComplete(webauthn_views.CompleteCredentialAuthenticationView):
+class KeyAuthenticationComplete(_DeepJSONIsMalformed, webauthn_views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         super().complete_auth(device)
         two_step.security_key_used(request=self.request, device=device)

@@ -135,7 +135,7 @@ def sign(payload: dict) -> str:
 def _segment_json(segment: str, what: str) -> dict:
     try:
         value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: "[[[[…"
         raise SignatureRejected(f"Its {what} is not readable: this is not a signed credential.") from error
     if not isinstance(value, dict):
         raise SignatureRejected(f"Its {what} is not a JSON object: this is not a signed credential.")

@@ -4,6 +4,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -14,6 +15,16 @@ def posted(request):
     (`request.POST or None` would leave a form whose fields were all left empty unbound, so a
     confirmation that posts nothing but its CSRF token would silently do nothing.)"""
     return request.POST if request.method == "POST" else None
+
+
+def page_on_this_site(request, url: str) -> str | None:
+    """`url` if it is a path on this site ("/projects/…") to send a person back to, else None: another site's
+    address (an open redirect), or a bare word, which redirect() would look up as a view's name and fail on."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 def healthz(request):

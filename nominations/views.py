@@ -5,12 +5,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_log
 from common.decorators import npo_officer_required, secretariat_required
-from common.web import posted
+from common.web import page_on_this_site, posted
 from common.zones import reader_time_text
 from projects import selectors as project_selectors
 
@@ -300,10 +299,7 @@ def _may_withdraw(user, nomination) -> bool:
 
 def _safe_next(request, nomination) -> str:
     """Back to the page the action was taken on, if it is on this site; else the nomination's page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return nomination.get_absolute_url()
+    return page_on_this_site(request, request.POST.get("next", "")) or nomination.get_absolute_url()
 
 
 def attachment_download(request, pk, kind):

@@ -189,7 +189,8 @@ class ProjectForm(forms.ModelForm):
                 {"day": int(day["day"]), "topics": [" ".join(str(topic).split())[:500] for topic in day["topics"]]}
                 for day in days
             ]
-        except (ValueError, TypeError, KeyError) as error:
+        # OverflowError: a day of Infinity; RecursionError: "[[[[…" nested past what json.loads can read.
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
             raise forms.ValidationError("The program read from the notification was damaged: read it again.") from error
         if len(program) > 60 or any(not 1 <= day["day"] <= 60 or len(day["topics"]) > 30 for day in program):
             raise forms.ValidationError("The program read from the notification was damaged: read it again.")

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -153,7 +155,9 @@ def _program_preview(form: ProjectForm, program=None) -> dict:
 @secretariat_required
 def project_edit(request, code):
     project = selectors.project_get_for_secretariat(code=code)
-    form = ProjectForm(posted(request), request.FILES or None, instance=project)
+    # The form writes what was typed onto its instance even when it is refused; the page's headings and links
+    # are the project as stored (a refused code such as "X" would break every link to it).
+    form = ProjectForm(posted(request), request.FILES or None, instance=copy.copy(project))
     if request.method == "POST" and form.is_valid():
         project = services.project_update(
             project=project,

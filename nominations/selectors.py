@@ -123,7 +123,7 @@ def earlier_candidates(*, user, query: str, project: Project) -> list[Nomination
     """Candidates the officer's economy nominated for other projects whose name or e-mail contains
     `query` (two characters at least), the latest nomination of each person (by e-mail), newest first."""
     query = " ".join(query.split())
-    if len(query) < 2 or not user.is_npo_officer:
+    if len(query) < 2 or "\x00" in query or not user.is_npo_officer:  # no name or address holds a NUL
         return []
     found = (
         nominations_visible_to(user)

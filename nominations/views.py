@@ -308,6 +308,8 @@ def attachment_download(request, pk, kind):
     nomination = selectors.nomination_get_for_viewer(user=request.user, pk=pk)
     if request.user.is_participant:
         raise Http404
+    if kind not in Attachment.Kind.values:  # nor asked of the database: PostgreSQL refuses a NUL in it
+        raise Http404("No such document.")
     attachment = get_object_or_404(Attachment, nomination=nomination, kind=kind)
     audit_log(
         actor=request.user,
@@ -411,8 +413,8 @@ def _review_scope(project, query: QueryDict):
 
 
 def _posted_ids(data) -> list[int]:
-    # isdigit() alone takes "²", which int() refuses.
-    return [int(pk) for pk in data.getlist("nominations") if pk.isascii() and pk.isdigit()]
+    # isdigit() alone takes "²", which int() refuses; past 18 digits no id fits the database's integers.
+    return [int(pk) for pk in data.getlist("nominations") if pk.isascii() and pk.isdigit() and len(pk) <= 18]
 
 
 def _bulk_decision(request, project, *, all_matching=False):

@@ -9,7 +9,14 @@ from django.forms import inlineformset_factory
 from accounts.forms import TimeZoneField
 from accounts.models import Economy
 
-from .models import NominationDocument, Project, Session, end_of_day, every_nomination_document
+from .models import (
+    NominationDocument,
+    Project,
+    Session,
+    end_of_day,
+    every_nomination_document,
+    validate_project_day,
+)
 from .notifications.files import MAX_BYTES, NotificationFileError, text_of_file
 from .notifications.reader import NotificationReading
 
@@ -58,6 +65,7 @@ class ProjectForm(forms.ModelForm):
     )
     nomination_closes_at = forms.DateField(
         label="Closing date for nominations",
+        validators=[validate_project_day],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Nominations close at the end of this day in the project's time zone.",
     )

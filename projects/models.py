@@ -19,6 +19,22 @@ project_code_validator = RegexValidator(
     "Use the APO project code format, for example 22-CP-41-GE-DLN-A (capital letters and digits).",
 )
 
+# A project code's year has two digits, so a project's dates are in 2000–2099. That also keeps every date a
+# time zone's shift away from the ends of Python's calendar (a closing day of 9999-12-31 cannot be shown).
+FIRST_PROJECT_DAY, LAST_PROJECT_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+
+
+def in_project_years(value: datetime.date | datetime.datetime) -> bool:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return FIRST_PROJECT_DAY <= day <= LAST_PROJECT_DAY
+
+
+def validate_project_day(value: datetime.date | datetime.datetime) -> None:
+    if not in_project_years(value):
+        raise ValidationError(
+            "Enter a date from 2000 to 2099, the years a project code can carry.", code="out_of_range"
+        )
+
 
 def notification_upload_to(instance, filename):
     # Never trust the uploaded name: it may carry a path or script. Keep only the extension.
@@ -87,8 +103,8 @@ class Project(models.Model):
     project_type = models.CharField("type", max_length=20, choices=Type.choices)
     modality = models.CharField(max_length=20, choices=Modality.choices)
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.MULTICOUNTRY)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[validate_project_day])
+    end_date = models.DateField(validators=[validate_project_day])
     time_zone = models.CharField(
         max_length=64,
         choices=time_zone_choices,
@@ -138,6 +154,7 @@ class Project(models.Model):
     issued_on = models.DateField("date of issue", null=True, blank=True)
     nomination_closes_at = models.DateTimeField(
         "closing date for nominations",
+        validators=[validate_project_day],
         help_text="An instant: the end of the closing day in the project's time zone.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -222,7 +239,9 @@ class Project(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date must be on or after the start date."
-        if self.nomination_closes_at and self.start_date and self.time_zone in time_zone_names():
+        closing = self.nomination_closes_at
+        # A closing instant out of range is its field's error (validate_project_day); its day cannot be read.
+        if closing and in_project_years(closing) and self.start_date and self.time_zone in time_zone_names():
             if self.closing_date >= self.start_date:
                 errors.setdefault(
                     "nomination_closes_at",

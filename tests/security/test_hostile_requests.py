@@ -86,3 +86,53 @@ def test_a_credential_nested_too_deep_to_read_is_not_a_credential(no_500):
 def test_a_security_key_request_nested_too_deep_is_malformed(no_500, login, npo_officer, route):
     response = login(npo_officer).post(reverse(route), TOO_DEEP, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "malformed_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"nomination_closes_at": "9999-12-31"},
+        {"start_date": "9999-12-30", "end_date": "9999-12-31", "nomination_closes_at": "9999-12-29"},
+        {"start_date": "0001-01-02", "end_date": "0001-01-03", "nomination_closes_at": "0001-01-01"},
+    ],
+    ids=["closing on the last day of the calendar", "a project in 9999", "a project in year 1"],
+)
+def test_dates_no_project_code_can_carry_are_refused_and_the_project_pages_still_open(
+    no_500, login, secretariat, dates
+):
+    project = ProjectFactory(hosting_economy=economy("IN"), status=Project.Status.PUBLISHED)
+    stored = (project.start_date, project.end_date, project.nomination_closes_at)
+    client = login(secretariat)
+    response = client.post(reverse("manage:edit", args=[project.code]), _project_form(code=project.code, **dates))
+    assert response.status_code == 200
+    assert page_text(response).count("Enter a date from 2000 to 2099, the years a project code can carry.") == len(
+        dates
+    )
+    project.refresh_from_db()
+    assert (project.start_date, project.end_date, project.nomination_closes_at) == stored
+    for page in ("projects:detail", "manage:program", "attendance:register"):
+        assert client.get(reverse(page, args=[project.code])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_document_kind_or_a_search_is_nothing_found(no_500, login, npo_officer):
+    nomination = NominationFactory(status=Nomination.Status.DRAFT, economy=npo_officer.npo.economy)
+    client = login(npo_officer)
+    assert client.get(f"/nominations/{nomination.pk}/attachments/%00/").status_code == 404
+    response = client.get(reverse("nominations:create", args=[nomination.project.code]), {"q": "a\x00b"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_ids_past_the_databases_integers_are_no_nomination_to_decide(no_500, login, secretariat):
+    nomination = NominationFactory(status=Nomination.Status.SUBMITTED)
+    huge = "9" * 40
+    for route in ("nominations:confirm", "nominations:decide"):
+        response = login(secretariat).post(
+            reverse(route, args=[nomination.project.code]),
+            {"query": "", "decision": Nomination.Status.SELECTED, "nominations": [huge, str(2**63)]},
+            follow=True,
+        )
+        assert response.status_code == 200
+    assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.SUBMITTED

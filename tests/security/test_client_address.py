@@ -35,7 +35,7 @@ def _through_proxy(client, url, forwarded_for, **extra):
 @pytest.mark.django_db
 def test_behind_a_trusted_proxy_one_client_exhausting_verification_leaves_the_others_their_look_ups(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.CERTIFICATE_VERIFY_RATE = "3/m"
+    settings.CERTIFICATE_VERIFY_RATE = "3/d"  # a minute's fixed window could end between the look-ups
     url = reverse("certificates:verify", args=[UNKNOWN_CODE])
     # The attacker also sends a made-up X-Forwarded-For of their own, new each time: the proxy appends the
     # address it saw, and only that one counts.
@@ -47,7 +47,7 @@ def test_behind_a_trusted_proxy_one_client_exhausting_verification_leaves_the_ot
 @pytest.mark.django_db
 def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_throttle(client, settings):
     settings.TRUSTED_PROXY_COUNT = 0
-    settings.CERTIFICATE_VERIFY_RATE = "3/m"
+    settings.CERTIFICATE_VERIFY_RATE = "3/d"  # a minute's fixed window could end between the look-ups
     url = reverse("certificates:verify", args=[UNKNOWN_CODE])
     statuses = [
         client.get(url, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code for n in range(4)

@@ -17,14 +17,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Max, OuterRef, Q, Value, When
+from django.db.models import CharField, F, Max, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
 from attendance import selectors as attendance_selectors
 from audit.services import audit_log
-from common.db import count_of
+from common.db import PerRow, count_of
 from common.pdf import render_pdf, render_pdf_pages, sha256
 from common.queue import enqueue
 from common.zones import secretariat_date
@@ -255,9 +255,9 @@ def _error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _each(values: dict[int, str]) -> Case:
+def _each(values: dict[int, str]) -> PerRow:
     """One value per row, by primary key, for an UPDATE of many rows."""
-    return Case(*(When(pk=pk, then=Value(value)) for pk, value in values.items()), output_field=CharField())
+    return PerRow(values, output_field=CharField())
 
 
 def _record(rendered: list[tuple[Certificate, bytes]], claim: str) -> tuple[list[Certificate], list[tuple]]:

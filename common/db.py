@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models import Count, Expression, F, Field, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 
@@ -14,6 +14,36 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
     query, and it reads only the rows it counts."""
     counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class PerRow(Expression):
+    """One value for each row, by primary key, for an UPDATE of many rows in one statement:
+    `CASE "id" WHEN 7 THEN 'a' WHEN 9 THEN 'b' END` (NULL for a row not listed; update only listed rows).
+
+    `Case(When(pk=7, then=Value("a")), ...)` says the same, but Django builds and resolves a filter for each
+    When: 3.4 ms of Python for each column so set in a certificate batch of twenty rows, against 0.2 ms here
+    (bench/RESULTS.md). The keys and values are parameters, never SQL."""
+
+    def __init__(self, values: dict, *, output_field: Field):
+        if not values:
+            raise ValueError("PerRow needs at least one row's value")
+        super().__init__(output_field=output_field)
+        self.values = values
+        self.key = F("pk")
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, expressions):
+        (self.key,) = expressions
+
+    def as_sql(self, compiler, connection):
+        key_sql, key_params = compiler.compile(self.key)
+        key_field, value_field = self.key.output_field, self.output_field
+        params = [*key_params]
+        for key, value in self.values.items():
+            params += [key_field.get_db_prep_value(key, connection), value_field.get_db_prep_value(value, connection)]
+        return f"CASE {key_sql} {' '.join(['WHEN %s THEN %s'] * len(self.values))} END", params
 
 
 class Bounded(NamedTuple):

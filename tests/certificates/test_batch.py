@@ -3,6 +3,7 @@ with its own name, QR code, hash and file, exactly once; runs claim their rows, 
 certificate, and a claim left by a dead run lapses."""
 
 import datetime
+import gc
 import hashlib
 import io
 from unittest import mock
@@ -11,6 +12,7 @@ import pypdfium2
 import pytest
 from celery.exceptions import Retry
 from django.utils import timezone
+from weasyprint.css import ComputedStyle
 
 from certificates import rendering, services, tasks
 from certificates.models import Certificate
@@ -162,6 +164,38 @@ def test_a_document_with_the_wrong_number_of_pages_is_refused_before_any_pdf():
     html = rendering.render_to_string("certificates/certificates.html", {"pages": [], "title": "none"})
     with pytest.raises(pdf.PageCountMismatch):
         pdf.render_pdf_pages(html, titles=["A", "B"])
+    assert gc.isenabled()  # the collector, paused for the batch, runs again after a refused one too
+
+
+def _styles_alive() -> int:
+    return sum(isinstance(thing, ComputedStyle) for thing in gc.get_objects())
+
+
+def test_a_batch_leaves_none_of_its_garbage_behind(secretariat, finished_project):
+    """The collector is paused during a batch (common.pdf) and run once at its end: the batch's styles, in
+    reference cycles, are gone when it returns, not left for some later collection."""
+    project, _, _ = finished_project
+    certificates = _issued(secretariat, project, extra=4)
+    html, titles = rendering.certificates_html(certificates), [c.serial for c in certificates]
+    pdf.render_pdf_pages(html, titles=titles)  # fonts and caches loaded, as in a worker after its first batch
+    gc.collect()
+    before = _styles_alive()
+
+    pdfs = pdf.render_pdf_pages(html, titles=titles)
+
+    assert len(pdfs) == 6 and gc.isenabled()
+    assert _styles_alive() == before
+
+
+def test_a_caller_that_paused_the_collector_finds_it_still_paused(secretariat, finished_project):
+    project, _, _ = finished_project
+    certificates = _issued(secretariat, project)
+    gc.disable()
+    try:
+        pdf.render_pdf_pages(rendering.certificates_html(certificates), titles=[c.serial for c in certificates])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.postgres

@@ -24,6 +24,27 @@ project_code_validator = RegexValidator(
 FIRST_PROJECT_DAY, LAST_PROJECT_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
 
 
+# The database holds every row to those years too, whatever wrote it (the shell, a script, a future form): a
+# date beyond them breaks every page that shows it. Instants may fall a day either side, for the time zones.
+FIRST_PROJECT_INSTANT = datetime.datetime(1999, 12, 31, tzinfo=datetime.UTC)
+END_OF_PROJECT_INSTANTS = datetime.datetime(2100, 1, 2, tzinfo=datetime.UTC)
+
+
+def _days_in_project_years(*fields: str) -> models.Q:
+    return models.Q(
+        *(models.Q(**{f"{field}__gte": FIRST_PROJECT_DAY, f"{field}__lte": LAST_PROJECT_DAY}) for field in fields)
+    )
+
+
+def _instants_in_project_years(*fields: str) -> models.Q:
+    return models.Q(
+        *(
+            models.Q(**{f"{field}__gte": FIRST_PROJECT_INSTANT, f"{field}__lt": END_OF_PROJECT_INSTANTS})
+            for field in fields
+        )
+    )
+
+
 def in_project_years(value: datetime.date | datetime.datetime) -> bool:
     day = value.date() if isinstance(value, datetime.datetime) else value
     return FIRST_PROJECT_DAY <= day <= LAST_PROJECT_DAY
@@ -187,6 +208,12 @@ class Project(models.Model):
                 name="projects_project_end_after_start",
                 violation_error_message="The end date must be on or after the start date.",
             ),
+            models.CheckConstraint(
+                condition=_days_in_project_years("start_date", "end_date")
+                & _instants_in_project_years("nomination_closes_at"),
+                name="projects_project_in_project_years",
+                violation_error_message="A project's dates must be from 2000 to 2099, the years a code can carry.",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-start_date"]),
@@ -277,6 +304,11 @@ class Session(models.Model):
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="projects_session_ends_after_start",
                 violation_error_message="A session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=_instants_in_project_years("starts_at", "ends_at"),
+                name="projects_session_in_project_years",
+                violation_error_message="A session must be held from 2000 to 2099, within its project's dates.",
             ),
         ]
         indexes = [models.Index(fields=["project", "starts_at"])]

@@ -137,3 +137,52 @@ def test_a_session_must_end_after_it_starts():
     assert _errors(session)["__all__"] == ["A session must end after it starts."]
     with pytest.raises(IntegrityError), transaction.atomic():
         session.save()
+
+
+# Rows written past the forms (the shell, a script): a date no page can show is refused by the database itself.
+_OUT_OF_RANGE_DAYS = [datetime.date(9999, 12, 31), datetime.date(1, 1, 1), datetime.date(2100, 1, 1)]
+# An instant may fall a day either side of those years, for the time zones (2100-01-01 noon in UTC is still
+# 31 December 2099 somewhere): the first day refused is 2 January 2100.
+_OUT_OF_RANGE_INSTANT_DAYS = [datetime.date(9999, 12, 31), datetime.date(1, 1, 1), datetime.date(2100, 1, 2)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field, day",
+    [("start_date", day) for day in _OUT_OF_RANGE_DAYS]
+    + [("end_date", day) for day in _OUT_OF_RANGE_DAYS]
+    + [("nomination_closes_at", day) for day in _OUT_OF_RANGE_INSTANT_DAYS],
+)
+def test_the_database_refuses_a_project_dated_outside_2000_to_2099(field, day):
+    start, end = datetime.date(2022, 8, 24), datetime.date(2022, 8, 26)
+    if field == "nomination_closes_at":
+        overrides = {field: datetime.datetime.combine(day, datetime.time(12), tzinfo=UTC)}
+    else:  # the other date moved too where needed, so that only this constraint can refuse the row
+        overrides = {"start_date": min(day, start), "end_date": max(day, end), field: day}
+    with pytest.raises(IntegrityError, match="projects_project_in_project_years"), transaction.atomic():
+        _project(**overrides).save()
+    assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_first_and_last_days_a_project_code_can_carry_are_kept():
+    project = _project(
+        start_date=datetime.date(2000, 1, 1),
+        end_date=datetime.date(2099, 12, 31),
+        nomination_closes_at=end_of_day(datetime.date(2099, 12, 30), "Pacific/Kiritimati"),
+    )
+    project.save()
+    far_west = end_of_day(datetime.date(2099, 12, 31), "Etc/GMT+12")  # 2100-01-01 11:59 in UTC
+    Project.objects.filter(pk=project.pk).update(nomination_closes_at=far_west)
+    assert Project.objects.get().nomination_closes_at == far_west
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", _OUT_OF_RANGE_INSTANT_DAYS)
+def test_the_database_refuses_a_session_held_outside_2000_to_2099(day):
+    session = SessionFactory.build(project=ProjectFactory())
+    session.starts_at = datetime.datetime.combine(day, datetime.time(9), tzinfo=UTC)
+    session.ends_at = session.starts_at + datetime.timedelta(hours=2)
+    with pytest.raises(IntegrityError, match="projects_session_in_project_years"), transaction.atomic():
+        session.save()
+    assert not Session.objects.exists()

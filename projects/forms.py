@@ -21,6 +21,24 @@ from .notifications.files import MAX_BYTES, NotificationFileError, text_of_file
 from .notifications.reader import NotificationReading
 
 
+class EconomiesField(forms.ModelMultipleChoiceField):
+    """The participating economies, by id. An id past the database's integers is no economy's, and says so
+    like any other unknown choice: SQLite raises OverflowError for it in the `__in` query Django checks the
+    choices with (Django bounds integer `exact` lookups, not `in`)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_large = abs(int(str(pk))) >= 2**63
+            except ValueError:  # not a number: Django's own check says so
+                continue
+            if too_large:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
@@ -119,6 +137,7 @@ class ProjectForm(forms.ModelForm):
             "issued_on",
             "notification_document",
         ]
+        field_classes = {"participating_economies": EconomiesField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

@@ -136,3 +136,13 @@ def test_ids_past_the_databases_integers_are_no_nomination_to_decide(no_500, log
         )
         assert response.status_code == 200
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("huge", ["9" * 40, str(2**63), str(-(2**63) - 1)])
+def test_an_economy_id_past_the_databases_integers_is_no_economy_to_choose(no_500, login, secretariat, huge):
+    form = _project_form(participating_economies=[economy("LK").pk, huge])
+    response = login(secretariat).post(reverse("manage:create"), form)
+    assert response.status_code == 200
+    assert f"Select a valid choice. {huge} is not one of the available choices." in page_text(response)
+    assert not Project.objects.exists()

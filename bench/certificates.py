@@ -315,7 +315,7 @@ def main(argv=None) -> int:
                 raise RuntimeError(f"expected {args.count} certificates, issued {counts}")
             certificates = list(
                 Certificate.objects.filter(project=project)
-                .select_related("project__hosting_economy", "nomination")
+                .select_related("project__hosting_economy", "nomination__economy")
                 .order_by("sequence")
             )
             ids = [certificate.pk for certificate in certificates]

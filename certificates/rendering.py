@@ -24,6 +24,17 @@ def verification_page() -> str:
     return url.split("://", 1)[-1]
 
 
+# The language of a holder's name where the fonts need it: the Republic of China and Hong Kong write names in
+# Traditional Chinese, whose forms of many Han characters differ from the Japanese ones every other name takes
+# (certificate.html sets their fonts by it; build/static/fonts/pdf.css lists them).
+NAME_LANGUAGES = {"TW": "zh-Hant-TW", "HK": "zh-Hant-HK"}
+
+
+def holder_language(certificate) -> str:
+    """The `lang` of the holder's name, by the economy that nominated them; "" for the page's own."""
+    return NAME_LANGUAGES.get(certificate.nomination.economy.code, "")
+
+
 def _page(certificate, sessions: int | None) -> dict:
     """What certificate_page.html prints for one certificate."""
     project = certificate.project
@@ -34,6 +45,7 @@ def _page(certificate, sessions: int | None) -> dict:
         "host": project.hosting_economy,
         "sessions": project.sessions.count() if sessions is None else sessions,
         "qr_png": qr.png_data_uri(url),
+        "holder_lang": holder_language(certificate),
     }
 
 

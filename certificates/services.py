@@ -215,7 +215,7 @@ def _claim(certificate_ids, claim: str) -> list[Certificate]:
         )
     _remove_files_left_by_earlier_runs(free, claim)
     return list(
-        Certificate.objects.select_related("project__hosting_economy", "nomination")
+        Certificate.objects.select_related("project__hosting_economy", "nomination__economy")
         # A correlated count, not Count() over a join, which would GROUP BY every column of four tables.
         .annotate(session_count=count_of(Session.objects.filter(project=OuterRef("project")), "project"))
         .filter(pk__in=free, render_claim=claim, render_status=RenderStatus.PENDING)

@@ -7,7 +7,7 @@
 // package's LICENSE, and writes build/static/fonts/pdf.css: one @font-face per file, which common/pdf.py
 // reads once per process.
 // - WOFF, not WOFF2: WeasyPrint turns each into a plain font file when it reads the stylesheet, and a WOFF2
-//   file takes ten times as long (about 35 ms each, pure Python), 13 s instead of 2 s for the 372 files.
+//   file takes ten times as long (about 35 ms each, pure Python): 13 s instead of 2 s for 372 files.
 // - No unicode-range: each file is already a subset, and fontconfig reads what it covers from its cmap,
 //   whereas fontsource's ranges (unicode.json) are its slices' nominal ones (Noto Serif SC's slice 21 claims
 //   Hangul it does not have, and WeasyPrint takes a range for the file's coverage: a box instead of Korean).
@@ -29,33 +29,38 @@ const TEXT = ["latin", "latin-ext", "vietnamese", "cyrillic", "cyrillic-ext"];
 // Chinese, Japanese and Korean come in about 120 numbered slices each (fontsource's "[0]" to "[119]").
 const SLICES = "numbered";
 
-// [package, subsets, faces, use]: a face is "<weight>" or "<weight>-italic", as the templates set them; use says
-// which list of families it joins. The scripts of people's names are needed in bold only (the certificate's
-// holder), after Noto Serif.
+// [package, subsets, faces, uses]: a face is "<weight>" or "<weight>-italic", as the templates set them; uses says
+// which lists of families it joins. The scripts of people's names are needed in bold only (the certificate's
+// holder), after Noto Serif, in three lists that differ only in whose forms a Han character takes first.
+const NAMES = ["names", "names-tw", "names-hk"];
 const FONTS = [
-    ["noto-serif", TEXT, ["400", "400-italic", "700"], "serif"],
-    ["noto-sans", TEXT, ["400", "700"], "sans"],
-    ["noto-sans-mono", ["latin"], ["700"], "mono"],
-    ["noto-serif-thai", ["thai"], ["700"], "names"],
-    ["noto-serif-lao", ["lao"], ["700"], "names"],
-    ["noto-serif-khmer", ["khmer"], ["700"], "names"],
-    ["noto-serif-myanmar", ["myanmar"], ["700"], "names"],
-    ["noto-serif-devanagari", ["devanagari"], ["700"], "names"],
-    ["noto-serif-bengali", ["bengali"], ["700"], "names"],
-    ["noto-serif-sinhala", ["sinhala"], ["700"], "names"],
-    ["noto-serif-tamil", ["tamil"], ["700"], "names"],
-    ["noto-naskh-arabic", ["arabic"], ["700"], "names"], // Persian and Urdu
-    // A Han character takes the first of these that has it: Japanese forms, then Chinese, then Korean.
-    ["noto-serif-jp", SLICES, ["700"], "names"],
-    ["noto-serif-sc", SLICES, ["700"], "names"],
-    ["noto-serif-kr", SLICES, ["700"], "names"],
+    ["noto-serif", TEXT, ["400", "400-italic", "700"], ["serif"]],
+    ["noto-sans", TEXT, ["400", "700"], ["sans"]],
+    ["noto-sans-mono", ["latin"], ["700"], ["mono"]],
+    ["noto-serif-thai", ["thai"], ["700"], NAMES],
+    ["noto-serif-lao", ["lao"], ["700"], NAMES],
+    ["noto-serif-khmer", ["khmer"], ["700"], NAMES],
+    ["noto-serif-myanmar", ["myanmar"], ["700"], NAMES],
+    ["noto-serif-devanagari", ["devanagari"], ["700"], NAMES],
+    ["noto-serif-bengali", ["bengali"], ["700"], NAMES],
+    ["noto-serif-sinhala", ["sinhala"], ["700"], NAMES],
+    ["noto-serif-tamil", ["tamil"], ["700"], NAMES],
+    ["noto-naskh-arabic", ["arabic"], ["700"], NAMES], // Persian and Urdu
+    // A Han character takes the first of these that has it. A name from the Republic of China or Hong Kong is
+    // written in Traditional Chinese, whose forms of many characters differ from Japan's: their lists start
+    // with Taiwan's and Hong Kong's forms. Every list then has Japanese forms, Simplified Chinese, Korean.
+    ["noto-serif-tc", SLICES, ["700"], ["names-tw"]],
+    ["noto-serif-hk", SLICES, ["700"], ["names-hk"]],
+    ["noto-serif-jp", SLICES, ["700"], NAMES],
+    ["noto-serif-sc", SLICES, ["700"], NAMES],
+    ["noto-serif-kr", SLICES, ["700"], NAMES],
 ];
 
 fs.rmSync(TARGET, { recursive: true, force: true });
 const rules = [];
-const families = { serif: [], sans: [], mono: [], names: [] };
+const families = { serif: [], sans: [], mono: [], names: [], "names-tw": [], "names-hk": [] };
 let files = 0;
-for (const [name, subsets, faces, use] of FONTS) {
+for (const [name, subsets, faces, uses] of FONTS) {
     const pkg = path.join(SOURCE, name);
     const metadata = JSON.parse(fs.readFileSync(path.join(pkg, "metadata.json"), "utf8"));
     const ranges = JSON.parse(fs.readFileSync(path.join(pkg, "unicode.json"), "utf8"));
@@ -68,7 +73,7 @@ for (const [name, subsets, faces, use] of FONTS) {
         if (!(subset in ranges)) throw new Error(`@fontsource/${name} has no subset ${subset}`);
         const label = subset.replace(/[[\]]/g, "");
         const family = `PDF ${metadata.family} ${label}`;
-        families[use].push(`"${family}"`);
+        for (const use of uses) families[use].push(`"${family}"`);
         for (const face of faces) {
             const [weight, style = "normal"] = face.split("-");
             const file = `${name}-${label}-${weight}-${style}.woff`;
@@ -86,7 +91,8 @@ for (const [name, subsets, faces, use] of FONTS) {
     }
 }
 // The lists the templates use: font-family: var(--pdf-serif), var(--pdf-sans), var(--pdf-mono), and
-// var(--pdf-names) for people's names.
+// var(--pdf-names) for people's names (var(--pdf-names-tw) and var(--pdf-names-hk) for those of the Republic
+// of China and Hong Kong).
 const list = (...uses) => uses.flatMap((use) => families[use]).join(", ");
 // Only --pdf-names lists the scripts' fonts: a long list costs every piece of text set in it (Pango sorts the
 // fonts against each family in it), and only people's names need them.
@@ -96,6 +102,8 @@ rules.push(
     `  --pdf-sans: ${list("sans")}, sans-serif;`,
     `  --pdf-mono: ${list("mono", "sans")}, monospace;`,
     `  --pdf-names: ${list("serif", "names")}, serif;`,
+    `  --pdf-names-tw: ${list("serif", "names-tw")}, serif;`,
+    `  --pdf-names-hk: ${list("serif", "names-hk")}, serif;`,
     "}",
 );
 fs.writeFileSync(

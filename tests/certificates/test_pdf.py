@@ -10,7 +10,7 @@ from django.urls import reverse
 from certificates import rendering, services
 from certificates.models import Certificate
 from common import pdf
-from tests.factories import ParticipantFactory
+from tests.factories import ParticipantFactory, economy
 from tests.pages import page_text
 from tests.pdfs import pdf_embedded_fonts, pdf_page_sizes, pdf_qr_codes, pdf_text, shipped_fonts
 
@@ -111,6 +111,26 @@ def test_names_in_every_script_are_printed_in_the_portals_own_fonts_with_no_miss
     assert [font.name for font in fonts if font.notdef] == []
     covered = frozenset().union(*(shipped[font.fingerprint] for font in fonts))
     assert [ch for ch in name if not ch.isspace() and ch not in covered] == []
+
+
+HAN_FONTS = {"Noto Serif TC", "Noto Serif HK", "Noto Serif JP", "Noto Serif SC", "Noto Serif KR"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "economy_code, forms",
+    [("TW", "Noto Serif TC"), ("HK", "Noto Serif HK"), ("JP", "Noto Serif JP"), ("VN", "Noto Serif JP")],
+)
+def test_a_han_name_takes_the_forms_of_the_economy_that_writes_it(secretariat, finished_project, economy_code, forms):
+    """Many Han characters are drawn differently in Taiwan, Hong Kong and Japan (骨, 直, 角, ...): a name from the
+    Republic of China or Hong Kong is printed in Traditional Chinese forms, not in the Japanese ones that every
+    other name's Han characters take."""
+    project, _, people = finished_project
+    people["minh"].economy = economy(economy_code)
+    people["minh"].save()
+    data = _certificate_of(secretariat, finished_project, "黃直骨 Wong")
+    assert {font.fingerprint[0] for font in pdf_embedded_fonts(data)} & HAN_FONTS == {forms}
+    assert "黃直骨Wong" in pdf_text(data).replace(" ", "")
 
 
 URDU_READS_BACK_WRONG = pytest.mark.xfail(

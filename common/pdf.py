@@ -3,14 +3,20 @@
 WeasyPrint may read the portal's own static files and nothing else: no network, no other file
 (the URL fetcher below). Everything on a page comes from the database, escaped by its template."""
 
+import atexit
 import contextlib
 import copy
 import functools
 import gc
+import glob
 import hashlib
 import mimetypes
+import os
 import pathlib
 import posixpath
+import shutil
+import socket
+import tempfile
 import urllib.parse
 
 import weasyprint
@@ -126,7 +132,50 @@ def sha256(data: bytes) -> str:
 def font_config() -> FontConfiguration:
     """One font configuration per process, made on first use: building it for every PDF cost about a fifth
     of each render (bench/RESULTS.md), and web processes that never render should not pay for it."""
-    return FontConfiguration()
+    with _in_font_folder():
+        return FontConfiguration()
+
+
+# WeasyPrint writes each font it reads into a folder of its own in the temporary directory (tempfile.mkdtemp,
+# "weasyprint-…": 28 MB of the portal's fonts) and removes it only when the process ends normally, so each
+# killed worker left one behind for good. A printing process keeps it inside a folder named for this machine
+# and process, and removes the folders of this machine's processes that are gone.
+FONT_FOLDERS = "apo-pdf-fonts"
+
+
+@functools.cache
+def _font_folder() -> pathlib.Path:
+    root = pathlib.Path(tempfile.gettempdir()) / FONT_FOLDERS
+    host = socket.gethostname()
+    for folder in root.glob(f"{glob.escape(host)}-*"):
+        pid = folder.name.rpartition("-")[2]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    mine = root / f"{host}-{os.getpid()}"
+    mine.mkdir(parents=True, exist_ok=True)
+    atexit.register(shutil.rmtree, mine, ignore_errors=True)
+    return mine
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _in_font_folder():
+    """tempfile's folder, for WeasyPrint to make its own in, while the fonts are read (one thread: first use)."""
+    before = tempfile.tempdir
+    tempfile.tempdir = str(_font_folder())
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
 
 
 # The portal's own fonts (@font-face rules and files built by scripts/build-pdf-fonts.js into build/static/fonts/):
@@ -139,11 +188,12 @@ def fonts_stylesheet() -> weasyprint.CSS:
     """The fonts' stylesheet, read once per process into font_config(). WeasyPrint loads every file of a
     stylesheet's @font-face rules when it reads it, used or not (581 files, about 3 s), and parsing the rules
     again for each PDF would cost more than the PDF itself."""
-    stylesheet = weasyprint.CSS(
-        url=PRINT_ORIGIN + settings.STATIC_URL + FONTS_STYLESHEET,
-        url_fetcher=StaticOnlyFetcher(),
-        font_config=font_config(),
-    )
+    with _in_font_folder():
+        stylesheet = weasyprint.CSS(
+            url=PRINT_ORIGIN + settings.STATIC_URL + FONTS_STYLESHEET,
+            url_fetcher=StaticOnlyFetcher(),
+            font_config=font_config(),
+        )
     # The fonts are the most a process keeps: move them, and all else alive now, out of the collector's
     # reach (gc.freeze). Every full collection walked them again, and a batch of pages, with its many
     # objects alive at once, set off enough of them to cost 6 ms a certificate (bench/RESULTS.md). The

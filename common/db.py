@@ -16,6 +16,14 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def past_the_ids(text: str) -> bool:
+    """Whether `text` is a whole number (a sign allowed) too large for any id: the databases' integer columns
+    hold at most 2**63 - 1, and SQLite raises OverflowError for more in a lookup Django does not bound (`in`).
+    Such a value is no record's, and is refused or ignored before it reaches a query."""
+    digits = text.removeprefix("-")
+    return digits.isascii() and digits.isdigit() and (len(digits) > 19 or int(digits) >= 2**63)
+
+
 class PerRow(Expression):
     """One value for each row, by primary key, for an UPDATE of many rows in one statement:
     `CASE "id" WHEN 7 THEN 'a' WHEN 9 THEN 'b' END` (NULL for a row not listed; update only listed rows).

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_log
+from common.db import past_the_ids
 from common.decorators import npo_officer_required, secretariat_required
 from common.web import page_on_this_site, posted
 from common.zones import reader_time_text
@@ -413,8 +414,8 @@ def _review_scope(project, query: QueryDict):
 
 
 def _posted_ids(data) -> list[int]:
-    # isdigit() alone takes "²", which int() refuses; past 18 digits no id fits the database's integers.
-    return [int(pk) for pk in data.getlist("nominations") if pk.isascii() and pk.isdigit() and len(pk) <= 18]
+    # isdigit() alone takes "²", which int() refuses.
+    return [int(pk) for pk in data.getlist("nominations") if pk.isascii() and pk.isdigit() and not past_the_ids(pk)]
 
 
 def _bulk_decision(request, project, *, all_matching=False):

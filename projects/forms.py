@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 
 from accounts.forms import TimeZoneField
 from accounts.models import Economy
+from common.db import past_the_ids
 
 from .models import (
     NominationDocument,
@@ -23,16 +24,11 @@ from .notifications.reader import NotificationReading
 
 class EconomiesField(forms.ModelMultipleChoiceField):
     """The participating economies, by id. An id past the database's integers is no economy's, and says so
-    like any other unknown choice: SQLite raises OverflowError for it in the `__in` query Django checks the
-    choices with (Django bounds integer `exact` lookups, not `in`)."""
+    like any other unknown choice, before the `__in` query Django checks the choices with (common.db)."""
 
     def _check_values(self, value):
         for pk in value:
-            try:
-                too_large = abs(int(str(pk))) >= 2**63
-            except ValueError:  # not a number: Django's own check says so
-                continue
-            if too_large:
+            if past_the_ids(str(pk)):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )

@@ -21,7 +21,10 @@ SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "test-results"
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() waits as long as a page's own steps do (set in `page`): this machine is shared, sometimes slow.
+    expect.set_options(timeout=15_000)
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
     # browser steps are ordinary synchronous code, so Django's async-safety guard is lifted here.

@@ -4,11 +4,13 @@ import datetime
 import zoneinfo
 
 import pytest
+from playwright.sync_api import expect
 
 from attendance.models import Mark
 from nominations.models import Nomination
 from tests.browser.conftest import SCREENSHOTS
-from tests.factories import DEFAULT_PASSWORD, NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
+from tests.browser.walk import log_in
+from tests.factories import NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COLOMBO = zoneinfo.ZoneInfo("Asia/Colombo")
@@ -44,10 +46,7 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     sunil = NominationFactory(project=project, status=Nomination.Status.SELECTED, full_name="Sunil Wijesinghe")
     SecretariatFactory(email="officer@apo-tokyo.org")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "officer@apo-tokyo.org")
     page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
 
     anna_day1 = page.get_by_role("button", name="Anna Perera, Day 1: not marked")
@@ -55,7 +54,7 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     anna_day1.click()  # one click: present, without reloading the page
     page.get_by_role("button", name="Anna Perera, Day 1: Present").wait_for()
     assert page.evaluate("window.notReloaded === true")
-    assert page.get_by_role("row", name="Anna Perera").get_by_text("1/2").is_visible()  # the count follows
+    expect(page.get_by_role("row", name="Anna Perera").get_by_text("1/2")).to_be_visible()  # the count follows
     sunil_day1 = page.get_by_role("button", name="Sunil Wijesinghe, Day 1: not marked")
     sunil_day1.focus()
     page.keyboard.press("l")  # one key: late
@@ -73,19 +72,19 @@ def test_marking_the_register_and_importing_a_zoom_report(live_server, page, scr
     page.locator(f"a[href$='/attendance/{day2.pk}/import/']").click()
     page.get_by_label("Zoom or Teams attendance report").set_input_files(str(report))
     page.get_by_role("button", name="Upload and preview").click()
-    assert page.get_by_text("1 present, 1 absent, of 2 participants").is_visible()
+    expect(page.get_by_text("1 present, 1 absent, of 2 participants")).to_be_visible()
     screenshot("attendance-import-preview")
     page.get_by_role("button", name="Apply these marks").click()
-    assert page.get_by_role("alert").get_by_text("Confirm: apply these marks to “Day 2”?").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Confirm: apply these marks to “Day 2”?")).to_be_visible()
     assert not Mark.objects.filter(session=day2).exists()  # asked first, without JavaScript
     page.get_by_role("button", name="Yes, apply these marks").click()
-    assert page.get_by_text("Attendance imported for “Day 2”").is_visible()
+    expect(page.get_by_text("Attendance imported for “Day 2”")).to_be_visible()
     marks = dict(Mark.objects.filter(session=day2).values_list("nomination", "status"))
     assert marks == {anna.pk: "present", sunil.pk: "absent"}
     # the import's page lists what it set (and can undo it); the register shows the result
-    assert page.get_by_role("row", name="Sunil Wijesinghe").get_by_text("no mark").is_visible()
+    expect(page.get_by_role("row", name="Sunil Wijesinghe").get_by_text("no mark")).to_be_visible()
     page.get_by_role("link", name="Back to the register").click()
-    assert page.get_by_text("2/2 Eligible").is_visible()  # Anna attended both days
+    expect(page.get_by_text("2/2 Eligible")).to_be_visible()  # Anna attended both days
 
 
 def test_on_a_phone_the_register_scrolls_inside_itself_and_keeps_the_names_in_view(live_server, browser):
@@ -110,10 +109,7 @@ def test_on_a_phone_the_register_scrolls_inside_itself_and_keeps_the_names_in_vi
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
-        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, live_server.url, "officer@apo-tokyo.org")
         page.wait_for_url(f"{live_server.url}/")
         page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll
@@ -124,7 +120,7 @@ def test_on_a_phone_the_register_scrolls_inside_itself_and_keeps_the_names_in_vi
         before = name.bounding_box()
         box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
         page.get_by_role("button", name="Sunil Wijesinghe, Day 6: not marked").wait_for()
-        assert page.get_by_role("button", name="Sunil Wijesinghe, Day 6: not marked").is_visible()
+        expect(page.get_by_role("button", name="Sunil Wijesinghe, Day 6: not marked")).to_be_visible()
         after = name.bounding_box()
         assert abs(after["x"] - before["x"]) < 1 and after["x"] >= 0, (before, after)
         # On top of the cells scrolled under it: the point at the name's centre is the name's cell.

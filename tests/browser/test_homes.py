@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mail.models import OutgoingEmail
 from nominations.models import Nomination
@@ -59,23 +60,23 @@ def _world():
 def test_each_roles_home_says_what_to_do_next_and_fits_the_screen(live_server, browser, width):
     _world()
     SCREENSHOTS.mkdir(exist_ok=True)
-    expect = {
+    homes = {
         "officer@apo-tokyo.org": ("What waits on a decision", "Nominations to review"),
         "npo@npslanka.gov.lk": ("Projects open to Sri Lanka", "1 nomination still missing documents"),
         "minh@example.vn": ("Now: check-in is open", "Program"),
     }
-    for email, (heading, text) in expect.items():
+    for email, (heading, text) in homes.items():
         context = browser.new_context(viewport=WIDTHS[width], timezone_id="Asia/Colombo")
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:
             log_in(page, live_server.url, email)
             page.wait_for_url(f"{live_server.url}/")
-            assert page.get_by_role("heading", name=heading).is_visible(), email
-            assert page.get_by_text(text).first.is_visible(), email
+            expect(page.get_by_role("heading", name=heading), email).to_be_visible()
+            expect(page.get_by_text(text).first, email).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"], email
             if email.startswith("minh"):
-                assert page.get_by_role("button", name="Check in").is_visible()
+                expect(page.get_by_role("button", name="Check in")).to_be_visible()
             page.screenshot(path=str(SCREENSHOTS / f"home-{email.split('@')[0]}-{width}.png"), full_page=True)
         finally:
             context.close()

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from nominations.models import Attachment, Nomination
 from tests.browser.walk import log_in
@@ -69,8 +70,8 @@ def test_three_candidates_with_their_documents_on_a_slow_link_in_under_five_minu
     elapsed = time.monotonic() - started
 
     rows = page.locator("#economy-nominations tbody tr")
-    assert rows.count() == 3
-    assert page.locator("#economy-nominations").inner_text().count("All 3 in") == 3
+    expect(rows).to_have_count(3)
+    expect(rows.get_by_text("All 3 in")).to_have_count(3)
     screenshot("npo-three-nominated-slow-link")
     assert elapsed < 300, f"three nominations took {elapsed:.0f} s"
     nominations = Nomination.objects.filter(project=project).prefetch_related("attachments")
@@ -181,8 +182,8 @@ def test_a_candidate_nominated_before_is_found_and_prefilled_at_1280_and_390_pix
     page.goto(f"{live_server.url}/projects/{project.code}/nominations/new/")
     page.get_by_label("Find a candidate your economy nominated").fill("chamari")
     page.get_by_role("link", name="Nominate Chamari Jayasinghe").click()  # the results came by htmx
-    assert page.get_by_label("Organization*", exact=True).input_value() == "Sri Lanka Ports Authority"
-    assert page.get_by_role("heading", name="Chamari Jayasinghe's APO history").is_visible()
+    expect(page.get_by_role("heading", name="Chamari Jayasinghe's APO history")).to_be_visible()
+    expect(page.get_by_label("Organization*", exact=True)).to_have_value("Sri Lanka Ports Authority")
     page.get_by_label("The candidate still holds it: reuse Chamari-CV-2025.pdf (25-CP-07-GE-DLN-A)").check()
     screenshot("nomination-form-prefilled-1280")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -205,7 +206,7 @@ def test_the_secretariat_sees_every_document_required_by_default_in_a_new_projec
     log_in(page, live_server.url, "officer@apo-tokyo.org")
     page.goto(f"{live_server.url}/manage/projects/new/")
     for label in ("Biodata form", "Curriculum vitae", "Endorsement letter"):
-        assert page.get_by_label(label, exact=True).is_checked()
+        expect(page.get_by_label(label, exact=True)).to_be_checked()
     page.get_by_text("Documents required with a nomination").scroll_into_view_if_needed()
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("project-form-required-documents-390")

@@ -1,6 +1,9 @@
 """An NPO officer nominates two candidates and ranks them; the Secretariat selects one and announces."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from mail.models import OutgoingEmail
 from nominations.models import Nomination
@@ -10,10 +13,11 @@ from tests.factories import DOCUMENT_PDF, NPOOfficerFactory, ProjectFactory, Sec
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _rank_and_name(row) -> tuple[str, str]:
-    """A row's rank (its cell also holds the ↑ and ↓ buttons) and its candidate's name."""
+def _expect_ranked(row, rank: str, name: str) -> None:
+    """Wait until a row shows this rank (its cell also holds the ↑ and ↓ buttons) and this candidate."""
     cells = row.locator("td")
-    return cells.nth(0).inner_text().split()[0], cells.nth(1).get_by_role("link").inner_text()
+    expect(cells.nth(0)).to_have_text(re.compile(rf"^\s*{rank}\b"))
+    expect(cells.nth(1).get_by_role("link")).to_have_text(name)
 
 
 def _nominate(page, name, email):
@@ -30,7 +34,7 @@ def _nominate(page, name, email):
             {"name": f"{label.split()[0].lower()}.pdf", "mimeType": "application/pdf", "buffer": DOCUMENT_PDF}
         )
     page.get_by_role("button", name="Submit to the APO Secretariat").click()
-    assert page.get_by_text(f"{name} was submitted to the APO Secretariat.").is_visible()
+    expect(page.get_by_text(f"{name} was submitted to the APO Secretariat.")).to_be_visible()
     page.get_by_role("link", name="nominations").first.click()
 
 
@@ -41,16 +45,16 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
 
     log_in(page, live_server.url, "npo@npslanka.gov.lk")
     page.get_by_role("link", name="Smart Manufacturing for SMEs").click()
-    assert page.get_by_role("heading", name="Sri Lanka's nominations").is_visible()
-    assert page.get_by_text("your time (Asia/Colombo)").is_visible()
+    expect(page.get_by_role("heading", name="Sri Lanka's nominations")).to_be_visible()
+    expect(page.get_by_text("your time (Asia/Colombo)")).to_be_visible()
     _nominate(page, "Chamari Jayasinghe", "chamari@example.org")
     _nominate(page, "Dilshan Fernando", "dilshan@example.org")
 
     rows = page.locator("#economy-nominations tbody tr")
-    assert _rank_and_name(rows.nth(0)) == ("1", "Chamari Jayasinghe")
+    _expect_ranked(rows.nth(0), "1", "Chamari Jayasinghe")
     page.get_by_role("button", name="Move Dilshan Fernando up").click()  # htmx: the table alone is replaced
-    rows.first.filter(has_text="Dilshan Fernando").wait_for()  # a locator wait: the page's CSP forbids eval
-    assert _rank_and_name(rows.nth(0)) == ("1", "Dilshan Fernando")
+    _expect_ranked(rows.nth(0), "1", "Dilshan Fernando")  # a locator wait: the page's CSP forbids eval
+    _expect_ranked(rows.nth(1), "2", "Chamari Jayasinghe")
     screenshot("npo-nominations")
     log_out(page, live_server.url)
 
@@ -59,14 +63,14 @@ def test_npo_nominates_and_ranks_then_secretariat_selects_and_announces(live_ser
     page.get_by_label("Choose Dilshan Fernando").check()
     page.get_by_label("Decision").select_option(label="Select as participant")
     page.get_by_role("button", name="Decide…").click()
-    assert page.get_by_role("heading", name="Select 1 nomination from 1 economy?").is_visible()
+    expect(page.get_by_role("heading", name="Select 1 nomination from 1 economy?")).to_be_visible()
     page.get_by_label("Note (optional)").fill("First in Sri Lanka's order")
     page.get_by_role("button", name="Select 1 nomination").click()
-    assert page.get_by_text("Selected: 1 nomination.").is_visible()
+    expect(page.get_by_text("Selected: 1 nomination.")).to_be_visible()
     screenshot("secretariat-review")
     page.get_by_role("link", name="Announce results").click()
     page.get_by_role("button", name="Send the results").click()
-    assert page.get_by_text("Results sent: 1 outcome e-mail(s) to NPO officers and 1 invitation(s)").is_visible()
+    expect(page.get_by_text("Results sent: 1 outcome e-mail(s) to NPO officers and 1 invitation(s)")).to_be_visible()
 
     statuses = dict(Nomination.objects.values_list("full_name", "status"))
     assert statuses == {"Dilshan Fernando": "selected", "Chamari Jayasinghe": "submitted"}

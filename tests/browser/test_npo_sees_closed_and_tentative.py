@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from nominations import services
 from nominations.models import Nomination
@@ -25,8 +26,8 @@ def test_the_new_nomination_page_of_a_closed_project_offers_nothing_to_type(live
     assert main.get_by_role("button", name="Submit to the APO Secretariat").count() == 0
     assert main.get_by_role("button", name="Save as draft").count() == 0
     notice = page.get_by_role("status").filter(has_text="Nominations closed on")
-    assert "15 March 2026, 23:59 project time (Asia/Tokyo)" in notice.inner_text()
-    assert "15 March 2026, 20:29 your time (Asia/Colombo)" in notice.inner_text()
+    expect(notice).to_contain_text("15 March 2026, 23:59 project time (Asia/Tokyo)")
+    expect(notice).to_contain_text("15 March 2026, 20:29 your time (Asia/Colombo)")
     screenshot("npo-closed-new-nomination")
 
 
@@ -45,11 +46,12 @@ def test_an_npo_sees_its_candidate_under_review_until_the_results_are_announced(
     assert statuses == ["Under review", "Under review"]
     assert page.get_by_role("button", name="Move Dilshan Fernando up").count() == 0  # deciding has begun
     page.get_by_role("link", name="Chamari Jayasinghe").click()
-    assert page.locator("main").get_by_text("Selected", exact=True).count() == 0
-    assert page.get_by_text("First choice").count() == 0
+    expect(page.get_by_role("heading", name="Chamari Jayasinghe", exact=True)).to_be_visible()  # her page
+    expect(page.locator("main").get_by_text("Selected", exact=True)).to_have_count(0)
+    expect(page.get_by_text("First choice")).to_have_count(0)
     screenshot("npo-tentative-decision")
 
     services.project_announce(actor=staff, project=project, base_url=live_server.url)
     page.reload()
-    assert page.locator("main .badge").first.inner_text() == "Selected"
-    assert page.get_by_text("“First choice”").is_visible()
+    expect(page.locator("main .badge").first).to_have_text("Selected")
+    expect(page.get_by_text("“First choice”")).to_be_visible()

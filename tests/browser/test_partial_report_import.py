@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from attendance.models import Mark
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from nominations.models import Nomination
-from tests.factories import DEFAULT_PASSWORD, NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
+from tests.browser.walk import log_in
+from tests.factories import NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,10 +57,7 @@ def test_a_partial_report_is_confirmed_flagged_and_undone(live_server, page, scr
     certificate_services.certificates_issue(actor=officer, project=project)
     Certificate.objects.update(render_status=Certificate.RenderStatus.RENDERED)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "officer@apo-tokyo.org")
     page.goto(f"{live_server.url}/manage/projects/{project.code}/attendance/")
 
     # A report of one of the four: by default the three missing from it keep their Present marks.
@@ -68,26 +67,26 @@ def test_a_partial_report_is_confirmed_flagged_and_undone(live_server, page, scr
     page.get_by_label("Zoom or Teams attendance report").set_input_files(str(report))
     page.get_by_role("button", name="Upload and preview").click()
     summary = page.get_by_label("Summary")
-    assert "0 existing marks to change" in summary.inner_text()
-    assert "kept as they are: 0 set by staff, 3 not in the report who have a mark." in summary.inner_text()
+    expect(summary).to_contain_text("0 existing marks to change")
+    expect(summary).to_contain_text("kept as they are: 0 set by staff, 3 not in the report who have a mark.")
 
     # Asking for the missing to be marked absent over their marks: the preview says what it undoes.
     page.get_by_label("Mark people missing from the report absent, over the marks they already have").check()
     page.get_by_role("button", name="Preview again with these options").click()
     changes = page.get_by_role("region", name="Existing marks this import changes")
-    assert "3 present → absent: Budi Santoso, Chen Wei, Dewi Lestari" in changes.inner_text()
-    assert "3 would no longer be eligible for the certificate they hold: Budi Santoso, Chen Wei, Dewi Lestari" in (
-        changes.inner_text()
+    expect(changes).to_contain_text("3 present → absent: Budi Santoso, Chen Wei, Dewi Lestari")
+    expect(changes).to_contain_text(
+        "3 would no longer be eligible for the certificate they hold: Budi Santoso, Chen Wei, Dewi Lestari"
     )
     screenshot("attendance-import-partial-preview")
 
     page.get_by_role("button", name="Apply these marks").click()
     alert = page.get_by_role("alert").filter(has_text="Confirm: this import changes 3 existing marks")
-    assert alert.is_visible()
+    expect(alert).to_be_visible()
     assert Mark.objects.filter(session=day2, status="present").count() == 4  # nothing yet
     screenshot("attendance-import-confirm")
     page.get_by_role("button", name="Change 3 existing marks and apply").click()
-    assert page.get_by_text("Attendance imported for “Day 2”: 4 mark(s) changed").is_visible()
+    expect(page.get_by_text("Attendance imported for “Day 2”: 4 mark(s) changed")).to_be_visible()
     assert Mark.objects.filter(session=day2, status="absent").count() == 3
     import_url = page.url
 
@@ -95,22 +94,23 @@ def test_a_partial_report_is_confirmed_flagged_and_undone(live_server, page, scr
     page.goto(f"{live_server.url}/manage/projects/{project.code}/certificates/")
     flag = page.get_by_role("region", name="3 certificate holders are no longer eligible")
     for name in NAMES[1:]:
-        assert f"{name} (" in flag.inner_text()
-    assert page.get_by_text("Holder no longer eligible: decide").count() == 3
+        expect(flag).to_contain_text(f"{name} (")
+    expect(page.get_by_text("Holder no longer eligible: decide")).to_have_count(3)
     screenshot("certificates-no-longer-eligible")
     page.goto(f"{live_server.url}/")
     home_flag = page.get_by_role("region", name="Certificates whose holder is no longer eligible")
-    assert all(name in home_flag.inner_text() for name in NAMES[1:])
+    for name in NAMES[1:]:
+        expect(home_flag).to_contain_text(name)
     assert Certificate.objects.filter(revoked_at__isnull=True).count() == 4
 
     # Undo: each mark returns to what it was, and the flags go.
     page.goto(import_url)
     page.get_by_role("link", name="Undo this import").click()
-    assert page.get_by_text("4 marks will return to what they were before the import").is_visible()
+    expect(page.get_by_text("4 marks will return to what they were before the import")).to_be_visible()
     page.get_by_role("button", name="Yes, undo this import").click()
-    assert page.get_by_text("Import undone: 4 mark(s) returned to what they were.").is_visible()
+    expect(page.get_by_text("Import undone: 4 mark(s) returned to what they were.")).to_be_visible()
     assert Mark.objects.filter(session=day2, status="present", source="check_in").count() == 4
     page.goto(f"{live_server.url}/manage/projects/{project.code}/certificates/")
-    assert page.get_by_text("no longer eligible").count() == 0
+    expect(page.get_by_text("no longer eligible")).to_have_count(0)
     page.goto(f"{live_server.url}/")
-    assert page.get_by_text("Certificates whose holder is no longer eligible").count() == 0
+    expect(page.get_by_text("Certificates whose holder is no longer eligible")).to_have_count(0)

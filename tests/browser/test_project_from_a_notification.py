@@ -4,9 +4,11 @@ reads as the notification does (issue 18, items 1 and 3)."""
 import pathlib
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Project
-from tests.factories import DEFAULT_PASSWORD, SecretariatFactory
+from tests.browser.walk import log_in
+from tests.factories import SecretariatFactory
 
 SEED = pathlib.Path(__file__).resolve().parents[1] / "projects" / "data" / "notification_001.txt"
 
@@ -15,10 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_project_from_a_pasted_notification(live_server, page, screenshot):
     SecretariatFactory(email="officer@apo-tokyo.org", full_name="Aiko Tanaka")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "officer@apo-tokyo.org")
 
     page.get_by_role("link", name="New project").first.click()
     page.get_by_role("link", name="Read a notification instead").click()
@@ -26,14 +25,13 @@ def test_a_project_from_a_pasted_notification(live_server, page, screenshot):
     page.get_by_role("button", name="Read the notification").click()
 
     status = page.get_by_role("status").filter(has_text="read from the notification")
-    assert status.is_visible()
-    assert "No project code (such as 22-CP-41-GE-DLN-A) was found: enter it." in status.inner_text()
-    assert page.get_by_label("Title").input_value() == "Productivity of the Public Sector"
-    assert page.get_by_label("Start date").input_value() == "2022-08-24"
-    assert page.get_by_label("Closing date for nominations").input_value() == "2022-08-03"
-    assert page.get_by_label("All member economies participate").is_checked()
-    assert page.get_by_label("Signed by").input_value() == "Dr. AKP Mochtan"
-    assert page.get_by_role("heading", name="Program read from the notification").is_visible()
+    expect(status).to_contain_text("No project code (such as 22-CP-41-GE-DLN-A) was found: enter it.")
+    expect(page.get_by_label("Title")).to_have_value("Productivity of the Public Sector")
+    expect(page.get_by_label("Start date")).to_have_value("2022-08-24")
+    expect(page.get_by_label("Closing date for nominations")).to_have_value("2022-08-03")
+    expect(page.get_by_label("All member economies participate")).to_be_checked()
+    expect(page.get_by_label("Signed by")).to_have_value("Dr. AKP Mochtan")
+    expect(page.get_by_role("heading", name="Program read from the notification")).to_be_visible()
     screenshot("notification-read-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("notification-read-390")
@@ -42,7 +40,7 @@ def test_a_project_from_a_pasted_notification(live_server, page, screenshot):
 
     page.get_by_label("Project code").fill("22-PS-01-GE-DMC-A")
     page.get_by_role("button", name="Create draft").click()
-    assert page.get_by_text("with 3 sessions from the notification's program").is_visible()
+    expect(page.get_by_text("with 3 sessions from the notification's program")).to_be_visible()
     project = Project.objects.get()
     assert project.sessions.count() == 3
 
@@ -51,5 +49,6 @@ def test_a_project_from_a_pasted_notification(live_server, page, screenshot):
     order = ["Objectives", "Background", "Scope, methodology", "Certificate of attendance", "Financial arrangements"]
     positions = [main.find(heading) for heading in order + ["Implementation procedures", "Dr. AKP Mochtan"]]
     assert -1 not in positions and positions == sorted(positions)
-    assert page.get_by_text("Challenges in performance management systems during and after the pandemic").is_visible()
+    session_topic = "Challenges in performance management systems during and after the pandemic"
+    expect(page.get_by_text(session_topic)).to_be_visible()
     screenshot("project-from-notification")

@@ -9,7 +9,8 @@ from accounts.models import Economy
 from nominations.models import Nomination
 from projects.models import Project
 from tests.browser.conftest import SCREENSHOTS
-from tests.factories import DEFAULT_PASSWORD, NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
+from tests.browser.walk import log_in
+from tests.factories import NominationFactory, ProjectFactory, SecretariatFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -53,11 +54,7 @@ def test_the_reports_fit_a_phone_and_the_economies_chart_names_every_economy(liv
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
-        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/**")
+        log_in(page, live_server.url, "officer@apo-tokyo.org")
 
         page.goto(f"{live_server.url}/reports/")
         page.wait_for_function("() => window.Chart && window.Chart.getChart(document.querySelector('canvas'))")

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.models import Project
 from tests.browser.walk import log_out
@@ -18,15 +19,15 @@ def test_secretariat_creates_and_publishes_a_project_that_appears_in_the_catalog
     start = timezone.localdate() + datetime.timedelta(days=90)
 
     page.goto(f"{live_server.url}/projects/")
-    assert page.get_by_role("heading", name="APO training projects").is_visible()
-    assert page.get_by_role("link", name="Smart Manufacturing for SMEs").is_visible()
+    expect(page.get_by_role("heading", name="APO training projects")).to_be_visible()
+    expect(page.get_by_role("link", name="Smart Manufacturing for SMEs")).to_be_visible()
     screenshot("catalogue")
 
     page.get_by_role("link", name="Log in").click()
     page.get_by_label("E-mail address").fill("officer@apo-tokyo.org")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="What waits on a decision").is_visible()
+    expect(page.get_by_role("heading", name="What waits on a decision")).to_be_visible()
 
     page.get_by_role("link", name="New project").first.click()
     page.get_by_label("Project code").fill("27-CP-41-GE-DLN-A")
@@ -44,7 +45,7 @@ def test_secretariat_creates_and_publishes_a_project_that_appears_in_the_catalog
     screenshot("project-form")
     page.get_by_role("button", name="Create draft").click()
 
-    assert page.get_by_role("heading", name="Program: Performance Management in the Public Sector").is_visible()
+    expect(page.get_by_role("heading", name="Program: Performance Management in the Public Sector")).to_be_visible()
     for number, (title, hour) in enumerate([("Definition and evolution", "13:00"), ("Strategic plans", "13:30")]):
         day = (start + datetime.timedelta(days=number)).isoformat()
         new_session = page.get_by_role("group", name="New session")
@@ -53,18 +54,18 @@ def test_secretariat_creates_and_publishes_a_project_that_appears_in_the_catalog
         new_session.get_by_label("Starts").fill(hour)
         new_session.get_by_label("Ends").fill("16:00")
         page.get_by_role("button", name="Save and add another session").click()
-        assert page.get_by_text("The program was saved.").is_visible()
+        expect(page.get_by_text("The program was saved.")).to_be_visible()
     page.get_by_role("link", name="Back to the project").click()
 
     page.get_by_role("link", name="Publish").click()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("27-CP-41-GE-DLN-A is now published.").is_visible()
-    assert page.get_by_text("Day 2:").is_visible()
+    expect(page.get_by_text("27-CP-41-GE-DLN-A is now published.")).to_be_visible()
+    expect(page.get_by_text("Day 2:")).to_be_visible()
     screenshot("project-page")
 
     log_out(page, live_server.url)
     page.goto(f"{live_server.url}/projects/?q=performance")
-    assert page.get_by_role("link", name="Performance Management in the Public Sector").is_visible()
+    expect(page.get_by_role("link", name="Performance Management in the Public Sector")).to_be_visible()
     assert page.get_by_role("link", name="Smart Manufacturing for SMEs").count() == 0
 
     project = Project.objects.get(code="27-CP-41-GE-DLN-A")

@@ -3,6 +3,7 @@ in with it next time; the Content Security Policy lets the library's scripts run
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from audit.models import AuditEntry
 from tests.browser.walk import log_in, log_out
@@ -39,23 +40,23 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
     )
     try:
         log_in(page, live_server.url, staff.email)
-        assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+        expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
         page.wait_for_load_state("load")  # the button's script is deferred (see below)
         page.get_by_role("button", name="Set up a security key or passkey").click()
         page.wait_for_url(f"{live_server.url}/accounts/two-step/recovery-codes/")
-        assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+        expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
         page.get_by_role("link", name="I have saved them: continue").click()
-        assert page.get_by_role("heading", name="What waits on a decision").is_visible()
+        expect(page.get_by_role("heading", name="What waits on a decision")).to_be_visible()
 
         page.goto(f"{live_server.url}/accounts/profile/")
-        assert page.get_by_text("security key", exact=True).is_visible()
+        expect(page.get_by_text("security key", exact=True)).to_be_visible()
 
         log_out(page, live_server.url)
         page.goto(f"{live_server.url}/manage/projects/")
         page.get_by_label("E-mail address").fill(staff.email)
         page.get_by_label("Password").fill("a-long-test-password")
         page.get_by_role("button", name="Log in").click()
-        assert page.get_by_role("heading", name="Enter your code").is_visible()
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
         # The button works once the page's deferred scripts have run: a click before that does nothing (on a
         # loaded machine the heading shows well before), so wait for the load, as a person waits for the page.
         page.wait_for_load_state("load")
@@ -67,7 +68,7 @@ def test_staff_sets_up_a_security_key_and_signs_in_with_it(live_server, browser,
             status = page.locator("#passkey-verification-status-message").all_inner_texts()
             problem = f"not signed in by the key: at {page.url}, status {status}, console {refused}"
             raise AssertionError(problem) from None
-        assert page.get_by_role("heading", name="All projects").is_visible()
+        expect(page.get_by_role("heading", name="All projects")).to_be_visible()
     finally:
         context.close()
     assert [text for text in refused if "Content Security Policy" in text] == []

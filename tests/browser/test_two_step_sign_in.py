@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from audit.models import AuditEntry
 from tests.browser.conftest import SCREENSHOTS
@@ -40,7 +41,7 @@ def test_staff_sets_up_two_step_sign_in_on_a_phone_and_later_uses_a_recovery_cod
         page.get_by_label("Password").fill("a-long-test-password")
         page.get_by_role("button", name="Log in").click()
 
-        assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+        expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
         qr = page.get_by_role("img", name="QR code for setting up the APO Portal in an authenticator app")
         assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the data: image passed the CSP
         assert page.evaluate(FITS)
@@ -51,25 +52,25 @@ def test_staff_sets_up_two_step_sign_in_on_a_phone_and_later_uses_a_recovery_cod
         page.get_by_label("Name of this app").fill("Work phone")
         page.get_by_role("button", name="Turn on two-step sign-in").click()
 
-        assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+        expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
         codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem").all_inner_texts()
         assert len(codes) == 10
         assert page.evaluate(FITS)
         page.get_by_role("link", name="I have saved them: continue").click()
         page.wait_for_url(f"{live_server.url}/manage/projects/")
-        assert page.get_by_role("heading", name="All projects").is_visible()
+        expect(page.get_by_role("heading", name="All projects")).to_be_visible()
 
         log_out(page, live_server.url)
         log_in(page, live_server.url, staff.email)
-        assert page.get_by_role("heading", name="Enter your code").is_visible()
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
         page.get_by_label("Code").fill("123456")
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_text("That code is not right").is_visible()
+        expect(page.get_by_text("That code is not right")).to_be_visible()
 
         page.get_by_text("No access to your app?").click()
         page.get_by_label("Code").fill(codes[0].upper())
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_text("You used a recovery code; 9 left.").is_visible()
+        expect(page.get_by_text("You used a recovery code; 9 left.")).to_be_visible()
         assert page.evaluate(FITS)
     finally:
         context.close()

@@ -288,14 +288,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Browser features no page of the portal uses are switched off for it and for anything it might embed. The
 # camera too: participants scan the check-in QR code with their phone's own camera app, which opens the link.
-# Security keys and passkeys (WebAuthn) stay allowed for the portal itself.
+# Security keys and passkeys (WebAuthn) stay allowed for the portal itself. Only features a browser knows:
+# Chromium logs a warning on every page for a name it does not ("ambient-light-sensor" and "bluetooth" were
+# such; tests/browser/test_console_quiet.py keeps the console silent).
 PERMISSIONS_POLICY = {
     **dict.fromkeys(
         [
             "accelerometer",
-            "ambient-light-sensor",
             "autoplay",
-            "bluetooth",
             "browsing-topics",
             "camera",
             "display-capture",

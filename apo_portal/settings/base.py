@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXIES", default="") or 0)  # empty counts as unset
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apo_portal.admin_site.PortalAdminConfig",  # django.contrib.admin, with its site (apo_portal/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

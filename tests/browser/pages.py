@@ -1,5 +1,6 @@
 """The main pages of each role, on demo-like data made with factories: what the accessibility test
-(test_accessibility.py) and the page-weight test and bench (test_page_weight.py, bench/page_weight.py) visit.
+(test_accessibility.py), the console test (test_console_quiet.py) and the page-weight test and bench
+(test_page_weight.py, bench/page_weight.py) visit.
 
 `PAGES` is the list to extend: (role, URL name, the key of its arguments in `World.args`). A page added by a
 later change is one line here, and one entry in `World.args` if it needs one the world does not have yet.
@@ -8,7 +9,9 @@ later change is one line here, and one entry in `World.args` if it needs one the
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,6 +75,17 @@ class World:
     def pages(self, role: str | None = None) -> list[tuple[str, str, str]]:
         """(role, URL name, path) of every page, or of one role's."""
         return [(r, name, self.url(name, key)) for r, name, key in PAGES if role in (None, r)]
+
+
+def session_cookie(user, url: str) -> list[dict]:
+    """The cookie of a signed-in session, as logging in leaves it (the login page itself is tested elsewhere)."""
+    if user is None:
+        return []
+    client = Client()
+    client.force_login(user)
+    return [
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}
+    ]
 
 
 def _zoom_line(name: str, email: str, start: datetime.datetime, minutes: int) -> str:

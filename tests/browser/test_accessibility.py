@@ -8,9 +8,8 @@ import pathlib
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from tests.browser.pages import ANONYMOUS, PAGES, build_world
+from tests.browser.pages import ANONYMOUS, PAGES, build_world, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,17 +26,6 @@ WIDTHS = [(1280, 900), (390, 844)]
 # A page that has hx-* attributes must load htmx (base.html loads it only where a page asks for it).
 HTMX_MISSING = """() => !!document.querySelector(
   '[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[data-mark-cell]') && !window.htmx"""
-
-
-def session_cookie(user, url: str) -> list[dict]:
-    """The cookie of a signed-in session, as logging in leaves it (the login page itself is tested elsewhere)."""
-    if user is None:
-        return []
-    client = Client()
-    client.force_login(user)
-    return [
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}
-    ]
 
 
 def violations_text(role: str, path: str, violations: list[dict]) -> list[str]:

@@ -5,8 +5,7 @@ nothing; the accessibility test cannot see them, as it lifts the policy to injec
 
 import pytest
 
-from tests.browser.pages import ANONYMOUS, PAGES, build_world
-from tests.browser.test_accessibility import session_cookie
+from tests.browser.pages import ANONYMOUS, PAGES, build_world, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
